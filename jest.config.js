@@ -1,0 +1,37 @@
+'use strict';
+// Two projects, one runner: the LWC consoles (jsdom, @salesforce/sfdx-lwc-jest) and the
+// TypeScript engine, local org and metadata checks (node, transpiled by SWC; `npm run
+// typecheck` does the type checking so tests stay fast).
+const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
+
+const swc = [
+    '@swc/jest',
+    { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }
+];
+
+module.exports = {
+    reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
+    projects: [
+        {
+            ...jestConfig,
+            displayName: 'lwc',
+            rootDir: __dirname,
+            roots: ['<rootDir>/force-app'],
+            testMatch: ['**/__tests__/**/*.test.js'],
+            moduleNameMapper: {
+                '^lightning/(.*)$': '<rootDir>/force-app/test/jest-mocks/lightning/$1',
+                '^@salesforce/label/(.*)$': '<rootDir>/force-app/test/jest-mocks/label/labelMock'
+            }
+        },
+        {
+            displayName: 'engine',
+            rootDir: __dirname,
+            testEnvironment: 'node',
+            roots: ['<rootDir>/services', '<rootDir>/test', '<rootDir>/scripts'],
+            testMatch: ['**/*.test.ts'],
+            testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
+            transform: { '^.+\\.ts$': swc },
+            moduleFileExtensions: ['ts', 'js', 'json']
+        }
+    ]
+};
