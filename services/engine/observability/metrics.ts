@@ -1,0 +1,25 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one engine instance (one registry, so tests can make their own). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'asl_' });
+  return {
+    registry,
+    assignments: new Counter({ name: 'asl_assignments_total', help: 'Assets assigned to reps', labelNames: ['station', 'method'], registers: [registry] }),
+    waiting: new Gauge({ name: 'asl_station_waiting', help: 'Assets waiting for capacity per station', labelNames: ['station'], registers: [registry] }),
+    eventLatency: new Histogram({
+      name: 'asl_event_to_action_seconds',
+      help: 'Time from an org change (new lead, disposition) to the engine having acted on it',
+      labelNames: ['kind'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry]
+    }),
+    apiCalls: new Gauge({ name: 'asl_org_api_calls_used', help: "The org's daily API calls used (Sforce-Limit-Info)", registers: [registry] }),
+    apiLimit: new Gauge({ name: 'asl_org_api_calls_limit', help: "The org's daily API call limit", registers: [registry] }),
+    engineApiCalls: new Counter({ name: 'asl_engine_api_calls_total', help: 'API calls this engine sent', registers: [registry] }),
+    jobRuns: new Counter({ name: 'asl_job_runs_total', help: 'Job runs by type and outcome', labelNames: ['type', 'outcome'], registers: [registry] })
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
