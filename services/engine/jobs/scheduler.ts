@@ -12,7 +12,7 @@ export interface SchedulerOptions {
   handlers: Partial<Record<JobType, JobHandler>>;
   clock?: () => Date;
   timezone?: string;
-  onRunFinished?: (jobId: string, outcome: string) => void;
+  onRunFinished?: (job: EngineJob, outcome: string) => void;
 }
 
 export type RunStart = { started: true; done: Promise<void> } | { started: false; reason: string };
@@ -130,7 +130,7 @@ export class JobScheduler {
       lastRunAt: finishedAt,
       nextRunAt: this.tasks.get(job.id)?.task.getNextRun() ?? null
     });
-    this.options.onRunFinished?.(job.id, outcome);
+    this.options.onRunFinished?.(job, outcome);
   }
 
   /** Stops scheduling and waits for runs in flight to finish (graceful shutdown). */
