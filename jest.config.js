@@ -18,9 +18,16 @@ module.exports = {
             rootDir: __dirname,
             roots: ['<rootDir>/force-app'],
             testMatch: ['**/__tests__/**/*.test.js'],
+            setupFilesAfterEnv: [
+                ...(jestConfig.setupFilesAfterEnv || []),
+                '<rootDir>/force-app/test/jest-mocks/setup/sa11y.js'
+            ],
+            // Only the platform modules whose data the tests drive are mocked here; base
+            // components (lightning-button, ...) and the other lightning/* modules come from
+            // sfdx-lwc-jest's own stubs. Labels are not mapped: the transformer then yields
+            // "c.Label_Name", and a test checks every label exists in CustomLabels.
             moduleNameMapper: {
-                '^lightning/(.*)$': '<rootDir>/force-app/test/jest-mocks/lightning/$1',
-                '^@salesforce/label/(.*)$': '<rootDir>/force-app/test/jest-mocks/label/labelMock'
+                '^lightning/(graphql|empApi)$': '<rootDir>/force-app/test/jest-mocks/lightning/$1'
             }
         },
         {
