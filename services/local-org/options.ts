@@ -46,7 +46,7 @@ export const localOrgOptionsSchema = z.object({
   /** The sfdx package directory holding objects/ and globalValueSets/ (e.g. force-app/main/default or force-app). Absent: standard objects only. */
   forceAppDir: z.string().min(1).optional(),
   /** Newest API version served; versions 31.0..apiVersion are listed. */
-  apiVersion: z.string().regex(/^\d{2}\.0$/, 'apiVersion looks like "62.0"').default('62.0'),
+  apiVersion: z.string().regex(/^\d{2}\.0$/, 'apiVersion looks like "66.0"').default('66.0'),
   /** API calls allowed per rolling 24 hours (DailyApiRequests Max). */
   dailyApiLimit: z.number().int().positive().default(100_000),
   /** Access tokens live this long (Salesforce's default session timeout is 2 hours). */
