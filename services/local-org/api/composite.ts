@@ -122,7 +122,10 @@ function runOne(ctx: LocalOrgContext, call: RestCall, rest: RestDispatcher, requ
     session: call.session,
     base: `/services/data/v${match[1]}`,
     faultTarget: { method: request.method.toUpperCase(), path: parsed.pathname },
-    injectFaults: false,
+    // Record-level faults (UNABLE_TO_LOCK_ROW) reach subrequests as they would in a real org,
+    // where each collection inside a composite locks its own rows; request-level faults
+    // apply once, to the composite request itself.
+    injectFaults: true,
   };
   let result: RestResult | undefined;
   try {
