@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { register as registerSimulate } from './simulate';
+import { register as registerPlan } from './plan';
+import { register as registerCampaign } from './campaign';
 
 /**
  * Every `asl` subcommand, in the order `asl --help` lists them. A command module exports
@@ -6,4 +9,7 @@ import type { Command } from 'commander';
  */
 export function registerCommands(program: Command): void {
   void program;
+  registerSimulate(program);
+  registerPlan(program);
+  registerCampaign(program);
 }
