@@ -1,0 +1,10 @@
+export * from './allocation';
+export * from './results';
+export * from './sequential';
+export * from './aa';
+export * from './lists';
+export * from './roi';
+export * from './routing';
+export * from './outcomes';
+export * from './records';
+export { normCdf, normInv, normPdf, normSf, twoSidedZ } from './normal';

@@ -1,0 +1,3 @@
+export * from './analysis';
+export * from './drop';
+export * from './records';
