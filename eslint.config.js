@@ -37,6 +37,26 @@ module.exports = [
         }
     },
     {
+        // The engine never knows whether the org is real or local.
+        files: ['services/engine/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { patterns: [{ group: ['**/local-org/**'], message: 'The engine must not import the local org.' }] }
+            ]
+        }
+    },
+    {
+        // The local org is a test and demo instrument: it never imports the engine.
+        files: ['services/local-org/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { patterns: [{ group: ['**/engine/**'], message: 'The local org must not import the engine.' }] }
+            ]
+        }
+    },
+    {
         // The core is pure: no I/O, no wall clock, no global randomness.
         files: ['services/engine/core/**/*.ts'],
         ignores: ['**/*.test.ts'],
@@ -46,7 +66,8 @@ module.exports = [
                 {
                     patterns: [
                         { group: ['node:*', 'fs', 'http', 'https', 'net', 'jsforce', 'express'], message: 'core/ is pure domain code: do I/O in org/, jobs/, http/ or cli/.' },
-                        { group: ['**/org/**', '**/jobs/**', '**/http/**', '**/cli/**'], message: 'Dependencies point inwards: core/ must not import adapters.' }
+                        { group: ['**/org/**', '**/jobs/**', '**/http/**', '**/cli/**', '**/features/**'], message: 'Dependencies point inwards: core/ must not import adapters.' },
+                        { group: ['**/local-org/**'], message: 'The engine must not import the local org.' }
                     ]
                 }
             ],
@@ -54,16 +75,6 @@ module.exports = [
                 'error',
                 { object: 'Date', property: 'now', message: 'Time enters core as an argument (a clock).' },
                 { object: 'Math', property: 'random', message: 'Randomness enters core as a seeded generator.' }
-            ]
-        }
-    },
-    {
-        // The engine never knows whether the org is real or local.
-        files: ['services/engine/**/*.ts'],
-        rules: {
-            'no-restricted-imports': [
-                'error',
-                { patterns: [{ group: ['**/local-org/**'], message: 'The engine must not import the local org.' }] }
             ]
         }
     },
