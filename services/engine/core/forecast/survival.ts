@@ -1,0 +1,657 @@
+import { dayOfMonthIndex, monthIndexOfDay, phaseTable, type Day } from './dates';
+
+const isMonthStart = (day: Day): boolean => dayOfMonthIndex(monthIndexOfDay(day)) === day;
+import { OPEN, type KnownDeals } from './known';
+import {
+  betaBinomialStrength,
+  gammaPoissonSpread,
+  shrinkHazard,
+  shrinkRate,
+  type BinomialChild,
+  type PoissonChild
+} from './shrinkage';
+import { ForecastInputError } from './types';
+
+/**
+ * Time to close as a piecewise-constant hazard (a life table on deal age), with two causes,
+ * won and lost (competing risks). Exposure is counted on a Lexis grid, calendar day x age
+ * band x stage, so that:
+ *   - open deals contribute their days at risk and no event (right censoring);
+ *   - days before the export's first recorded close are not counted (left truncation: a deal
+ *     that closed before the window is not in the export, so survivors would look too sure);
+ *   - the calendar phase of each day (month of the quarter) can change the hazard, which is
+ *     how end-of-quarter pushes enter the model.
+ * Cells are shrunk toward coarser ones (band -> stage x band -> stage x band x phase) with
+ * gamma-Poisson empirical Bayes; win shares likewise with beta-binomial.
+ */
+export interface AgeBands {
+  /** Upper edges in days; the last band is open-ended. */
+  edges: readonly number[];
+  count: number;
+  bandOfAge(age: number): number;
+  label(band: number): string;
+}
+
+export function makeAgeBands(edges: readonly number[]): AgeBands {
+  const sorted = [...new Set(edges)].sort((a, b) => a - b);
+  const last = sorted[sorted.length - 1] ?? 0;
+  const lookup = new Int32Array(last + 1);
+  let band = 0;
+  for (let age = 0; age <= last; age += 1) {
+    while (band < sorted.length && age >= (sorted[band] as number)) band += 1;
+    lookup[age] = band;
+  }
+  return {
+    edges: sorted,
+    count: sorted.length + 1,
+    bandOfAge: (age) => (age > last ? sorted.length : (lookup[age < 0 ? 0 : age] as number)),
+    label: (b) => {
+      const lo = b === 0 ? 0 : (sorted[b - 1] as number);
+      return b < sorted.length ? `${lo}-${sorted[b] as number} days` : `${lo}+ days`;
+    }
+  };
+}
+
+export interface Lexis {
+  from: Day;
+  to: Day;
+  stages: number;
+  bands: number;
+  seasonLength: number;
+  phase: Uint8Array;
+  /** Deals at risk [stage][band][day - from] (row stride days + 1), closes [stage][band][day - from]. */
+  exposure: Int32Array;
+  won: Int32Array;
+  lost: Int32Array;
+  /** Creation-month cohorts: first month index, count; exposure [cohort][band][day], closes [cohort][day]. */
+  cohortFirstMonth: number;
+  cohorts: number;
+  cohortExposure: Int32Array;
+  cohortCloses: Int32Array;
+}
+
+/** Builds the grid from what is known at k.asOf; any origin <= asOf reads a prefix of it. */
+export function buildLexis(k: KnownDeals, bands: AgeBands, seasonLength: number): Lexis {
+  if (k.observedFrom === null) {
+    throw new ForecastInputError(
+      'asOf',
+      k.asOf,
+      'no closed opportunity is known before this date: choose a later as-of date'
+    );
+  }
+  const from = k.observedFrom;
+  const to = k.asOf;
+  const days = to - from;
+  const stride = days + 1;
+  const stages = k.dict.stage.length;
+  const nb = bands.count;
+  const cells = stages * nb;
+  // Grids are cell-major ([cell][day]): the deals of one cohort, visited in creation order,
+  // then write within a few hundred kilobytes, instead of across the whole grid.
+  // Counts are whole numbers: 32-bit integers halve the memory of the grids.
+  const diff = new Int32Array(stride * cells);
+  const won = new Int32Array(days * cells);
+  const lost = new Int32Array(days * cells);
+  const edges = Int32Array.from(bands.edges);
+  let firstMonth = Number.MAX_SAFE_INTEGER;
+  let lastMonth = -1;
+  let minCreated = Number.MAX_SAFE_INTEGER;
+  for (let i = 0; i < k.n; i += 1) minCreated = Math.min(minCreated, k.created[i] as number);
+  const monthOf = new Int32Array(Math.max(0, to - minCreated + 1));
+  for (
+    let day = minCreated, month = monthIndexOfDay(minCreated), next = dayOfMonthIndex(month + 1);
+    day <= to;
+    day += 1
+  ) {
+    if (day >= next) {
+      month += 1;
+      next = dayOfMonthIndex(month + 1);
+    }
+    monthOf[day - minCreated] = month;
+  }
+  for (let i = 0; i < k.n; i += 1) {
+    const month = monthOf[(k.created[i] as number) - minCreated] as number;
+    if (month < firstMonth) firstMonth = month;
+    if (month > lastMonth) lastMonth = month;
+  }
+  const cohorts = Math.max(1, lastMonth - firstMonth + 1);
+  const cohortDiff = new Int32Array(stride * cohorts * nb);
+  const cohortCloses = new Int32Array(days * cohorts);
+  // Age band of every age up to the last edge; older deals are in the open-ended last band.
+  const lastEdge = edges.length > 0 ? (edges[edges.length - 1] as number) : 0;
+  const bandOf = Int32Array.from({ length: lastEdge + 1 }, (_, age) => bands.bandOfAge(age));
+  const openBand = edges.length;
+  const { offsets, day: rowDays, stage: rowStages } = k.history;
+  let maxRows = 0;
+  for (let i = 0; i < k.n; i += 1)
+    maxRows = Math.max(maxRows, (offsets[i + 1] as number) - (offsets[i] as number));
+  const segStart = new Int32Array(maxRows + 1);
+  const segEnd = new Int32Array(maxRows + 1);
+  const segStage = new Int32Array(maxRows + 1);
+  // In creation order, so that consecutive deals touch neighbouring cells of the grid.
+  for (let j = 0; j < k.byCreated.length; j += 1) {
+    const i = k.byCreated[j] as number;
+    const created = k.created[i] as number;
+    const closeDay = k.close[i] as number;
+    const start = created > from ? created : from;
+    const end = closeDay !== OPEN ? closeDay : to - 1;
+    if (end < start) continue;
+    const cohort = (monthOf[created - minCreated] as number) - firstMonth;
+    // Stage segments from the stage history (one segment, stage 0, without history).
+    let segments = 0;
+    let stage = 0;
+    let segmentStart = created;
+    for (let r = offsets[i] as number; r < (offsets[i + 1] as number); r += 1) {
+      const rowDay = rowDays[r] as number;
+      if (rowDay > segmentStart) {
+        segStart[segments] = Math.max(segmentStart, start);
+        segEnd[segments] = Math.min(rowDay - 1, end);
+        segStage[segments] = stage;
+        segments += 1;
+      }
+      stage = rowStages[r] as number;
+      segmentStart = Math.max(segmentStart, rowDay);
+    }
+    segStart[segments] = Math.max(segmentStart, start);
+    segEnd[segments] = end;
+    segStage[segments] = stage;
+    segments += 1;
+    for (let g = 0; g < segments; g += 1) {
+      const a = segStart[g] as number;
+      const b = segEnd[g] as number;
+      if (b < a) continue;
+      const cellBase = (segStage[g] as number) * nb;
+      const lastBand = b - created > lastEdge ? openBand : (bandOf[b - created] as number);
+      for (
+        let band = a - created > lastEdge ? openBand : (bandOf[a - created] as number);
+        band <= lastBand;
+        band += 1
+      ) {
+        const lo = band === 0 ? created : created + (edges[band - 1] as number);
+        const hi = band < openBand ? created + (edges[band] as number) - 1 : b;
+        const s = lo > a ? lo : a;
+        const e = hi < b ? hi : b;
+        if (s > e) continue;
+        const cell = (cellBase + band) * stride - from;
+        diff[cell + s] = (diff[cell + s] as number) + 1;
+        diff[cell + e + 1] = (diff[cell + e + 1] as number) - 1;
+        const cc = (cohort * nb + band) * stride - from;
+        cohortDiff[cc + s] = (cohortDiff[cc + s] as number) + 1;
+        cohortDiff[cc + e + 1] = (cohortDiff[cc + e + 1] as number) - 1;
+      }
+    }
+    if (closeDay !== OPEN) {
+      const at = cohort * days + closeDay - from;
+      cohortCloses[at] = (cohortCloses[at] as number) + 1;
+      const age = closeDay - created;
+      const cell =
+        (stage * nb + (age > lastEdge ? openBand : (bandOf[age] as number))) * days +
+        closeDay -
+        from;
+      if (k.won[i]) won[cell] = (won[cell] as number) + 1;
+      else lost[cell] = (lost[cell] as number) + 1;
+    }
+  }
+  return {
+    from,
+    to,
+    stages,
+    bands: nb,
+    seasonLength,
+    phase: phaseTable(from, to, seasonLength),
+    exposure: prefixCells(diff, cells, days, stride),
+    won,
+    lost,
+    cohortFirstMonth: firstMonth,
+    cohorts,
+    cohortExposure: prefixCells(cohortDiff, cohorts * nb, days, stride),
+    cohortCloses
+  };
+}
+
+/**
+ * Running sums along the day axis of each cell of a [cell][day] difference grid, in place;
+ * the grid keeps its stride of days + 1 (the last column is unused).
+ */
+function prefixCells(diff: Int32Array, cells: number, days: number, stride: number): Int32Array {
+  for (let c = 0; c < cells; c += 1) {
+    let running = 0;
+    for (let d = 0; d < days; d += 1) {
+      running += diff[c * stride + d] as number;
+      diff[c * stride + d] = running;
+    }
+  }
+  return diff;
+}
+
+export interface HazardModel {
+  stages: number;
+  bands: number;
+  phases: number;
+  /** Daily probability of closing, [stage][band][phase]. */
+  closeProb: Float64Array;
+  /** Share of closes that are won, [stage][band][phase]. */
+  winShare: Float64Array;
+  /** The same without the calendar phase, for the seasonality factor of the explanation. */
+  closeProbNoPhase: Float64Array;
+  winShareNoPhase: Float64Array;
+  /** Close rate per day by [band][phase], all stages together (for cohort frailty). */
+  pooledRate: Float64Array;
+  /** Decay-weighted closes behind the estimates (drives the model-uncertainty draw). */
+  events: number;
+  /** Overall won / closed, decay-weighted. */
+  winRate: number;
+  /** Estimated spread between cells (0 = pooled): hazards by stage and by phase. */
+  spread: { stage: number; push: number; phase: number };
+  /** Hazard multiplier of each calendar phase shared by all cells (the seasonal push). */
+  push: Float64Array;
+}
+
+/** Weight of a day `age` days before the origin: halves every halfLife days. */
+export function decayWeights(days: number, halfLifeDays: number): Float64Array {
+  const out = new Float64Array(days);
+  const step = Math.pow(0.5, 1 / halfLifeDays);
+  let w = 1;
+  for (let d = 0; d < days; d += 1) {
+    out[d] = w;
+    w *= step;
+  }
+  return out;
+}
+
+/** Fits hazards from days before `origin` (exclusive), weighted toward the origin. */
+export function fitHazards(lexis: Lexis, origin: Day, halfLifeDays: number): HazardModel {
+  const { stages, bands, seasonLength: phases } = lexis;
+  const cells = stages * bands;
+  const last = Math.min(origin, lexis.to) - lexis.from;
+  const weights = decayWeights(Math.max(last, 0), halfLifeDays);
+  const size = cells * phases;
+  const E = new Float64Array(size);
+  const W = new Float64Array(size);
+  const L = new Float64Array(size);
+  // Sums of squared weights: decayed counts are noisier than raw counts of the same size, and
+  // the spread estimators need the effective counts (sum w)^2 / sum w^2.
+  const E2 = new Float64Array(size);
+  const Q2 = new Float64Array(size);
+  const days = lexis.to - lexis.from;
+  for (let c = 0; c < cells; c += 1) {
+    const row = c * days;
+    const exposureRow = c * (days + 1);
+    for (let d = 0; d < last; d += 1) {
+      const e = lexis.exposure[exposureRow + d] as number;
+      if (e === 0) continue;
+      const w = weights[last - 1 - d] as number;
+      const x = (lexis.phase[d] as number) * cells + c;
+      const wonHere = lexis.won[row + d] as number;
+      const lostHere = lexis.lost[row + d] as number;
+      E[x] = (E[x] as number) + w * e;
+      E2[x] = (E2[x] as number) + w * w * e;
+      W[x] = (W[x] as number) + w * wonHere;
+      L[x] = (L[x] as number) + w * lostHere;
+      Q2[x] = (Q2[x] as number) + w * w * (wonHere + lostHere);
+    }
+  }
+  // Index helpers: cell layout [phase][stage][band] internally, [stage][band][phase] out.
+  const at = (p: number, s: number, b: number): number => p * cells + s * bands + b;
+  const sum = (f: (p: number, s: number, b: number) => boolean, arr: Float64Array): number => {
+    let total = 0;
+    for (let p = 0; p < phases; p += 1)
+      for (let s = 0; s < stages; s += 1)
+        for (let b = 0; b < bands; b += 1) if (f(p, s, b)) total += arr[at(p, s, b)] as number;
+    return total;
+  };
+  const events = sum(() => true, W) + sum(() => true, L);
+  const exposure = sum(() => true, E);
+  if (events <= 0 || exposure <= 0) {
+    throw new ForecastInputError(
+      'history',
+      'no closes',
+      'the history before the as-of date has no closed opportunity to learn from'
+    );
+  }
+  // Band rates, each shrunk toward the band before (one pseudo-event): old bands with much
+  // exposure and no closes get a hazard near zero, unseen bands inherit the last seen one.
+  const bandRate = new Float64Array(bands);
+  let prior = events / exposure;
+  for (let b = 0; b < bands; b += 1) {
+    const y = sum((_p, _s, bb) => bb === b, W) + sum((_p, _s, bb) => bb === b, L);
+    const e = sum((_p, _s, bb) => bb === b, E);
+    bandRate[b] = (y + 1) / (e + 1 / prior);
+    prior = bandRate[b] as number;
+  }
+  const stageBand = new Float64Array(stages * bands);
+  const sbEvents = new Float64Array(stages * bands);
+  const sbExposure = new Float64Array(stages * bands);
+  for (let p = 0; p < phases; p += 1)
+    for (let c = 0; c < cells; c += 1) {
+      sbEvents[c] =
+        (sbEvents[c] as number) + (W[p * cells + c] as number) + (L[p * cells + c] as number);
+      sbExposure[c] = (sbExposure[c] as number) + (E[p * cells + c] as number);
+    }
+  const sbChildren: PoissonChild[] = [];
+  for (let s = 0; s < stages; s += 1)
+    for (let b = 0; b < bands; b += 1) {
+      const e2 = sum((_p, ss, bb) => ss === s && bb === b, E2);
+      sbChildren.push(
+        effectivePoisson(
+          sbEvents[s * bands + b] as number,
+          sbExposure[s * bands + b] as number,
+          e2,
+          bandRate[b] as number
+        )
+      );
+    }
+  const cvStage = stages > 1 ? gammaPoissonSpread(sbChildren) : 0;
+  for (let s = 0; s < stages; s += 1)
+    for (let b = 0; b < bands; b += 1) {
+      const c = s * bands + b;
+      stageBand[c] = shrinkHazard(
+        sbEvents[c] as number,
+        sbExposure[c] as number,
+        bandRate[b] as number,
+        cvStage
+      );
+    }
+  // The calendar phase first as one multiplier shared by all cells (a quarter-end push lifts
+  // every age band), shrunk toward 1; then each cell's own deviation from band x push.
+  const phaseObserved = new Float64Array(phases);
+  const phaseExpected = new Float64Array(phases);
+  const phaseExpected2 = new Float64Array(phases);
+  for (let p = 0; p < phases; p += 1)
+    for (let c = 0; c < cells; c += 1) {
+      phaseObserved[p] =
+        (phaseObserved[p] as number) + (W[p * cells + c] as number) + (L[p * cells + c] as number);
+      phaseExpected[p] =
+        (phaseExpected[p] as number) + (E[p * cells + c] as number) * (stageBand[c] as number);
+      phaseExpected2[p] =
+        (phaseExpected2[p] as number) + (E2[p * cells + c] as number) * (stageBand[c] as number);
+    }
+  const mainChildren = Array.from({ length: phases }, (_, p) =>
+    effectivePoisson(
+      phaseObserved[p] as number,
+      phaseExpected[p] as number,
+      phaseExpected2[p] as number,
+      1
+    )
+  );
+  const cvPush = phases > 1 ? gammaPoissonSpread(mainChildren) : 0;
+  const push = Float64Array.from({ length: phases }, (_, p) =>
+    shrinkHazard(phaseObserved[p] as number, phaseExpected[p] as number, 1, cvPush)
+  );
+  const phaseChildren: PoissonChild[] = [];
+  for (let p = 0; p < phases; p += 1)
+    for (let c = 0; c < cells; c += 1)
+      phaseChildren.push(
+        effectivePoisson(
+          (W[p * cells + c] as number) + (L[p * cells + c] as number),
+          E[p * cells + c] as number,
+          E2[p * cells + c] as number,
+          (stageBand[c] as number) * (push[p] as number)
+        )
+      );
+  const cvPhase = phases > 1 ? gammaPoissonSpread(phaseChildren) : 0;
+
+  // Win shares: root -> phase -> phase x stage -> phase x stage x band.
+  const totalWon = sum(() => true, W);
+  const root = totalWon / events;
+  const binomial = (
+    f: (p: number, s: number, b: number) => boolean,
+    parent: number
+  ): WeightedBinomial => ({
+    k: sum(f, W),
+    n: sum(f, W) + sum(f, L),
+    n2: sum(f, Q2),
+    parent
+  });
+  const phaseShare = shrinkLevel(
+    Array.from({ length: phases }, (_, p) => binomial((pp) => pp === p, root))
+  );
+  const psChildren: WeightedBinomial[] = [];
+  for (let p = 0; p < phases; p += 1)
+    for (let s = 0; s < stages; s += 1)
+      psChildren.push(binomial((pp, ss) => pp === p && ss === s, phaseShare[p] as number));
+  const phaseStageShare = shrinkLevel(psChildren);
+  const cellChildren: WeightedBinomial[] = [];
+  for (let p = 0; p < phases; p += 1)
+    for (let s = 0; s < stages; s += 1)
+      for (let b = 0; b < bands; b += 1) {
+        const x = at(p, s, b);
+        cellChildren.push({
+          k: W[x] as number,
+          n: (W[x] as number) + (L[x] as number),
+          n2: Q2[x] as number,
+          parent: phaseStageShare[p * stages + s] as number
+        });
+      }
+  const cellShare = shrinkLevel(cellChildren);
+  // Phase-free win shares: root -> stage -> stage x band.
+  const stageShare = shrinkLevel(
+    Array.from({ length: stages }, (_, s) => binomial((_p, ss) => ss === s, root))
+  );
+  const sbShare = shrinkLevel(
+    Array.from({ length: stages * bands }, (_, c) => {
+      const s = Math.floor(c / bands);
+      const b = c % bands;
+      return binomial((_p, ss, bb) => ss === s && bb === b, stageShare[s] as number);
+    })
+  );
+
+  const pooledRate = new Float64Array(bands * phases);
+  const pooledExposure = new Float64Array(bands * phases);
+  const closeProb = new Float64Array(size);
+  const winShare = new Float64Array(size);
+  const closeProbNoPhase = new Float64Array(size);
+  const winShareNoPhase = new Float64Array(size);
+  for (let s = 0; s < stages; s += 1)
+    for (let b = 0; b < bands; b += 1)
+      for (let p = 0; p < phases; p += 1) {
+        const c = s * bands + b;
+        const out = (s * bands + b) * phases + p;
+        const rate = shrinkHazard(
+          (W[p * cells + c] as number) + (L[p * cells + c] as number),
+          E[p * cells + c] as number,
+          (stageBand[c] as number) * (push[p] as number),
+          cvPhase
+        );
+        closeProb[out] = 1 - Math.exp(-rate);
+        const e = E[p * cells + c] as number;
+        pooledRate[b * phases + p] = (pooledRate[b * phases + p] as number) + rate * e;
+        pooledExposure[b * phases + p] = (pooledExposure[b * phases + p] as number) + e;
+        winShare[out] = cellShare[(p * stages + s) * bands + b] as number;
+        closeProbNoPhase[out] = 1 - Math.exp(-(stageBand[c] as number));
+        winShareNoPhase[out] = sbShare[c] as number;
+      }
+  for (let x = 0; x < bands * phases; x += 1) {
+    const b = Math.floor(x / phases);
+    const e = pooledExposure[x] as number;
+    pooledRate[x] = e > 0 ? (pooledRate[x] as number) / e : (stageBand[b] as number);
+  }
+  return {
+    stages,
+    bands,
+    phases,
+    closeProb,
+    winShare,
+    closeProbNoPhase,
+    winShareNoPhase,
+    pooledRate,
+    events,
+    winRate: root,
+    spread: { stage: cvStage, push: cvPush, phase: cvPhase },
+    push
+  };
+}
+
+/**
+ * Shared frailty of creation-month cohorts: deals created in the same month share their
+ * leads, campaign and market, so a cohort that has closed slower than the model expected
+ * so far tends to stay slower. Its multiplier is the gamma-frailty posterior mean
+ * (O + 1/cv2) / (E + 1/cv2), O its closes so far, E the closes the fitted hazards expected of
+ * it, cv2 the spread between cohorts by the method of moments (0: cohorts do not differ).
+ */
+export function cohortFrailty(
+  lexis: Lexis,
+  model: HazardModel,
+  origin: Day
+): { firstMonth: number; frailty: Float64Array; cv2: number } {
+  const { cohorts, bands } = lexis;
+  const phases = model.phases;
+  const last = Math.min(origin, lexis.to) - lexis.from;
+  const observed = new Float64Array(cohorts);
+  const expected = new Float64Array(cohorts);
+  const days = lexis.to - lexis.from;
+  for (let c = 0; c < cohorts; c += 1) {
+    for (let d = 0; d < last; d += 1)
+      observed[c] = (observed[c] as number) + (lexis.cohortCloses[c * days + d] as number);
+    let e = 0;
+    for (let b = 0; b < bands; b += 1) {
+      const row = (c * bands + b) * (days + 1);
+      for (let d = 0; d < last; d += 1) {
+        const x = lexis.cohortExposure[row + d] as number;
+        if (x !== 0) e += x * (model.pooledRate[b * phases + (lexis.phase[d] as number)] as number);
+      }
+    }
+    expected[c] = e;
+  }
+  // Cohorts created before the export's window are survivors selected by the window itself
+  // (their early closes are missing); they neither inform the spread nor get a frailty.
+  const firstFull =
+    monthIndexOfDay(lexis.from) +
+    (lexis.phase.length > 0 && isMonthStart(lexis.from) ? 0 : 1) -
+    lexis.cohortFirstMonth;
+  const children: PoissonChild[] = [];
+  for (let c = Math.max(0, firstFull); c < cohorts; c += 1)
+    children.push({ events: observed[c] as number, exposure: expected[c] as number, parent: 1 });
+  const cv2 = gammaPoissonSpread(children);
+  const frailty = new Float64Array(cohorts).fill(1);
+  for (let c = Math.max(0, firstFull); c < cohorts; c += 1) {
+    if ((expected[c] as number) > 0)
+      frailty[c] = shrinkHazard(observed[c] as number, expected[c] as number, 1, cv2);
+  }
+  return { firstMonth: lexis.cohortFirstMonth, frailty, cv2 };
+}
+
+export interface CurveTables {
+  closeProb: Float64Array;
+  winShare: Float64Array;
+}
+
+/**
+ * Curve tables with every hazard multiplied by `frailty`; `noPhase` gives the tables without
+ * the calendar phase (what the period would bring at an average month's rates).
+ */
+export function curveTables(model: HazardModel, frailty: number, noPhase: boolean): CurveTables {
+  const base = noPhase ? model.closeProbNoPhase : model.closeProb;
+  const winShare = noPhase ? model.winShareNoPhase : model.winShare;
+  if (frailty === 1) return { closeProb: base, winShare };
+  return { closeProb: base.map((q) => 1 - Math.pow(1 - q, frailty)), winShare };
+}
+
+/** Decay-weighted successes k of n trials, with n2 = sum of squared weights of the trials. */
+interface WeightedBinomial {
+  k: number;
+  n: number;
+  n2: number;
+  parent: number;
+}
+
+/** The same counts at their effective size, for the spread estimators. */
+function effectiveBinomial(c: WeightedBinomial): BinomialChild {
+  const scale = c.n2 > 0 ? c.n / c.n2 : 1;
+  return { k: c.k * scale, n: c.n * scale, parent: c.parent };
+}
+
+function effectivePoisson(
+  events: number,
+  exposure: number,
+  exposure2: number,
+  parent: number
+): PoissonChild {
+  const scale = exposure2 > 0 ? exposure / exposure2 : 1;
+  return { events: events * scale, exposure: exposure * scale, parent };
+}
+
+function shrinkLevel(children: WeightedBinomial[]): Float64Array {
+  const strength = betaBinomialStrength(children.map(effectiveBinomial));
+  return Float64Array.from(children, (c) => shrinkRate(c.k, c.n, c.parent, strength));
+}
+
+/**
+ * Forward curve of one cohort (deals of one stage created on one day, open at `from`):
+ * probability of closing, and of closing won, inside each period of the horizon.
+ */
+export interface Horizon {
+  from: Day;
+  to: Day;
+  /** Phase of every day in [from, to). */
+  phase: Uint8Array;
+  periods: { start: Day; end: Day }[];
+}
+
+export function cohortCurve(
+  model: HazardModel,
+  bands: AgeBands,
+  horizon: Horizon,
+  stage: number,
+  created: Day,
+  startDay: Day,
+  out: Float64Array,
+  tables: CurveTables = { closeProb: model.closeProb, winShare: model.winShare }
+): void {
+  out.fill(0);
+  const periods = horizon.periods;
+  const np = periods.length;
+  const { closeProb, winShare } = tables;
+  const phases = model.phases;
+  let survival = 1;
+  for (let day = startDay; day < horizon.to; day += 1) {
+    const cell =
+      (stage * model.bands + bands.bandOfAge(day - created)) * phases +
+      (horizon.phase[day - horizon.from] as number);
+    const closing = survival * (closeProb[cell] as number);
+    const winning = closing * (winShare[cell] as number);
+    survival -= closing;
+    for (let p = 0; p < np; p += 1) {
+      const period = periods[p] as { start: Day; end: Day };
+      if (day >= period.start && day < period.end) {
+        out[2 * p] = (out[2 * p] as number) + closing;
+        out[2 * p + 1] = (out[2 * p + 1] as number) + winning;
+      }
+    }
+    if (survival < 1e-12) break;
+  }
+}
+
+/**
+ * Kaplan-Meier product-limit estimate (Kaplan & Meier 1958), the reference the life table is
+ * tested against: S(t) at each distinct event time, censored observations leaving the risk set
+ * after the events of their time.
+ */
+export function kaplanMeier(
+  durations: readonly number[],
+  events: readonly boolean[]
+): { time: number; survival: number }[] {
+  const order = durations
+    .map((t, i) => i)
+    .sort((a, b) => (durations[a] as number) - (durations[b] as number));
+  let atRisk = durations.length;
+  let survival = 1;
+  const out: { time: number; survival: number }[] = [];
+  let i = 0;
+  while (i < order.length) {
+    const t = durations[order[i] as number] as number;
+    let died = 0;
+    let leaving = 0;
+    while (i < order.length && durations[order[i] as number] === t) {
+      if (events[order[i] as number]) died += 1;
+      leaving += 1;
+      i += 1;
+    }
+    if (died > 0) {
+      survival *= 1 - died / atRisk;
+      out.push({ time: t, survival });
+    }
+    atRisk -= leaving;
+  }
+  return out;
+}
