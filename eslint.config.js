@@ -19,7 +19,8 @@ module.exports = [
     // The consoles: Salesforce's own LWC rules.
     ...lwcConfig.configs.recommended.map((config) => ({
         ...config,
-        files: ['force-app/**/*.js']
+        // preview/client is the preview's platform layer: browser modules compiled with the consoles.
+        files: ['force-app/**/*.js', 'preview/client/**/*.js']
     })),
     {
         files: ['force-app/**/__tests__/**/*.js', 'force-app/test/**/*.js'],
@@ -28,10 +29,10 @@ module.exports = [
     // The engine, local org and scripts: strict TypeScript rules.
     ...tseslint.configs.recommended.map((config) => ({
         ...config,
-        files: ['services/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts']
+        files: ['services/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'preview/**/*.ts']
     })),
     {
-        files: ['services/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
+        files: ['services/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'preview/**/*.ts'],
         rules: {
             '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
         }
