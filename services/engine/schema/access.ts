@@ -81,7 +81,11 @@ export const INTEGRATION_ACCESS: readonly ObjectAccess[] = [
     why: 'assigns the A/B/n message variant of each member (access follows the campaign)'
   }),
   grant('Case', { read: 'all', viewAll: true, why: 'the service station reads open cases and their priority' }),
-  grant('Event', { read: 'all', why: 'the demo calendar reads reps\u2019 busy times (visibility follows the role hierarchy)' }),
+  grant('Event', {
+    read: 'all',
+    write: ['Subject', 'WhoId'],
+    why: 'the demo calendar reads reps\u2019 busy times (visibility follows the role hierarchy) and puts each booked demo in the AE\u2019s and engineer\u2019s calendars (needs Edit Events)'
+  }),
   grant('User', { read: 'all', why: 'reps, their time zones and whether they are active' }),
   grant('Station__c', { read: 'all', why: 'the line: roles, handling minutes, WIP targets, SLAs' }),
   grant('Station_Rule__c', { read: 'all', why: 'where each disposition sends the asset' }),
@@ -111,7 +115,13 @@ export const INTEGRATION_ACCESS: readonly ObjectAccess[] = [
   grant('Forecast__c', { read: 'all', write: 'all', create: true, edit: true, why: 'writes forecasts (upsert on Key__c)' }),
   grant('Forecast_Line__c', { read: 'all', write: 'all', create: true, edit: true, why: 'writes forecast lines (upsert on Key__c)' }),
   grant('Demo_Type__c', { read: 'all', why: 'demo lengths and who must attend' }),
-  grant('Demo_Slot__c', { read: 'all', why: 'proposes free slots and reps for demos' }),
+  grant('Demo_Slot__c', {
+    read: 'all',
+    write: 'all',
+    create: true,
+    edit: true,
+    why: 'proposes free slots and books them (insert on the unique Slot_Key__c holds a slot atomically; a booking that loses an overlap cancels itself)'
+  }),
   grant('Campaign_Test__c', {
     read: 'all',
     write: ['Status__c', 'Result__c', 'P_Value__c', 'Winner__c'],
@@ -124,7 +134,7 @@ export const INTEGRATION_ACCESS: readonly ObjectAccess[] = [
 ];
 
 /** System permissions the integration user needs besides object and field access. */
-export const INTEGRATION_USER_PERMISSIONS = ['ApiEnabled'] as const;
+export const INTEGRATION_USER_PERMISSIONS = ['ApiEnabled', 'EditEvent'] as const;
 
 export interface ObjectPermission {
   readonly object: string;

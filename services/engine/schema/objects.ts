@@ -162,6 +162,8 @@ export const SOBJECTS = {
     objectPermissions: false,
     fields: {
       Id: sys('id'),
+      Subject: sys('string'),
+      WhoId: sys('reference'),
       StartDateTime: sys('datetime'),
       EndDateTime: sys('datetime'),
       OwnerId: sys('reference')
@@ -297,7 +299,8 @@ export const SOBJECTS = {
     API_Calls__c: c('double'),
     Outcome__c: c('picklist'),
     Error_Summary__c: c('textarea'),
-    Run_Key__c: c('string')
+    Run_Key__c: c('string'),
+    Result__c: c('textarea')
   }),
   Forecast__c: custom({
     Key__c: c('string'),
