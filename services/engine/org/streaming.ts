@@ -70,6 +70,29 @@ export function memoryReplayStore(): ReplayStore {
   };
 }
 
+interface FayeInternals {
+  disconnect(): unknown;
+  _dispatcher?: {
+    close(): void;
+    _envelopes?: { forEach(visit: (envelope: { timer?: ReturnType<typeof setTimeout> }) => void): void; clear?(): void };
+  };
+}
+
+/**
+ * Disconnects and drops faye's pending long-poll: its envelope timers would otherwise keep the
+ * process alive for the length of the server's connect timeout after a clean shutdown.
+ */
+function stopClient(faye: unknown): void {
+  const client = faye as FayeInternals;
+  client.disconnect();
+  const dispatcher = client._dispatcher;
+  dispatcher?._envelopes?.forEach((envelope) => {
+    if (envelope.timer) clearTimeout(envelope.timer);
+  });
+  dispatcher?._envelopes?.clear?.();
+  dispatcher?.close();
+}
+
 export interface Subscription {
   channel: string;
   cancel(): void;
@@ -106,7 +129,7 @@ export async function subscribe(
     channel,
     cancel: () => {
       subscription.cancel();
-      (faye as unknown as { disconnect(): void }).disconnect();
+      stopClient(faye);
     }
   };
 }
