@@ -94,3 +94,27 @@ describe('the engine org adapter against the local org', () => {
     expect(job).toEqual({ Status__c: 'Idle', Status_Message__c: 'moved 12 assets' });
   });
 });
+
+describe('the engine org adapter above the bulk threshold', () => {
+  let test: TestOrg;
+  beforeAll(async () => {
+    test = await startTestOrg({ leads: 50, seed: 'org-adapter-bulk' });
+  }, 120_000);
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it('writes through one Bulk API 2.0 job and reports every record', async () => {
+    // Bulk API 2.0 Developer Guide, "Get Job Successful Record Results": sf__Id and sf__Created
+    // per row; a record array of this size is sent as CSV text (see writes.ts).
+    const client = await connectOrg(test.engineConfig({ writes: { bulkThreshold: 200 } }));
+    const rows = Array.from({ length: 5000 }, (_, index) => ({ Ledger_Key__c: `SDR_CALL:bulk-${index}:1`, Stratum__c: index % 2 ? 'Web|SMB' : null, Draw__c: index }));
+    const [report] = await writeRecords(client, [{ kind: 'upsert', sobject: 'Assignment__c', externalIdField: 'Ledger_Key__c', records: rows }]);
+    expect(report?.failed).toEqual([]);
+    expect(report?.succeeded).toHaveLength(5000);
+    expect(new Set(report?.succeeded.map((outcome) => outcome.key))).toEqual(new Set(rows.map((row) => row.Ledger_Key__c)));
+    expect(await count(client, "SELECT COUNT() FROM Assignment__c WHERE Ledger_Key__c LIKE 'SDR_CALL:bulk-%'")).toBe(5000);
+    const [first] = await queryAll(client, "SELECT Stratum__c, Draw__c FROM Assignment__c WHERE Ledger_Key__c = 'SDR_CALL:bulk-0:1'");
+    expect(first).toEqual({ Stratum__c: null, Draw__c: 0 });
+  }, 120_000);
+});

@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { OrgClient } from './connection';
 import { backoffMs, classify, RequestLimitError, sleep, withRetry } from './retry';
@@ -141,6 +142,23 @@ async function writeByCollections(client: OrgClient, ops: WriteOp[]): Promise<Wr
   return reports;
 }
 
+/**
+ * Bulk API 2.0 CSV (Bulk API 2.0 Developer Guide, "Prepare CSV Files"): a header of field
+ * names, one row per record, #N/A to set a field to null.
+ */
+export function toBulkCsv(records: SObjectRecord[]): string {
+  const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
+  const rows = records.map((record) =>
+    columns.map((column) => {
+      const value = record[column];
+      if (value === null) return '#N/A';
+      if (value === undefined) return '';
+      return value instanceof Date ? value.toISOString() : String(value);
+    })
+  );
+  return stringify([columns, ...rows], { eof: true, record_delimiter: 'unix' });
+}
+
 /** Bulk API 2.0 for volume; rows that failed temporarily go round again through collections. */
 async function writeByBulk(client: OrgClient, op: WriteOp): Promise<WriteReport> {
   const operation = op.kind === 'create' ? 'insert' : op.kind;
@@ -148,7 +166,9 @@ async function writeByBulk(client: OrgClient, op: WriteOp): Promise<WriteReport>
     object: op.sobject,
     operation,
     ...(op.kind === 'upsert' ? { externalIdFieldName: op.externalIdField } : {}),
-    input: op.records as Parameters<typeof client.conn.bulk2.loadAndWaitForResults>[0]['input'],
+    // CSV text, not a record array: jsforce 3.10 drops the start of the CSV it builds from a
+    // large array before uploading it (reproduced against a bare HTTP server).
+    input: toBulkCsv(op.records),
     pollInterval: 1000,
     pollTimeout: 30 * 60 * 1000
   });
