@@ -24,6 +24,7 @@ import type { LocalOrgContext, OrgEvents } from './context';
 import { loadSchema } from './schema';
 import type { OrgSchema } from './schema/types';
 import { Store } from './store/store';
+import { installFlows } from './flows';
 import { SessionStore } from './auth/sessions';
 import { ApiUsage } from './api/apiUsage';
 import { FaultInjector } from './api/faults';
@@ -96,6 +97,12 @@ export function createLocalOrg(input: LocalOrgOptionsInput = {}): LocalOrg {
     org: { name: options.orgName, timeZone: options.timeZone, adminUsername: options.adminUsername },
   });
   warnings.push(...store.warnings);
+  if (options.forceAppDir !== undefined) {
+    // Record-triggered flows run on every save, as in a real org; what cannot run is said at start.
+    const flows = installFlows({ store, schema, forceAppDir: options.forceAppDir });
+    for (const warning of flows.warnings) console.warn(`[local-org] ${warning}`);
+    warnings.push(...flows.warnings);
+  }
   const sessions = new SessionStore(now, options.sessionTimeoutSeconds);
   const usage = new ApiUsage(now, options.dailyApiLimit);
   const faults = new FaultInjector(options.faults, options.faultSeed, sessions);

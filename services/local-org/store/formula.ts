@@ -3,11 +3,18 @@
  * Functions, Salesforce Help): literals, fields of the record itself, && || ! and the
  * comparison and arithmetic operators, and AND OR NOT IF CASE ISBLANK ISNULL BLANKVALUE
  * NULLVALUE TEXT VALUE LEN ISPICKVAL INCLUDES ISNEW ISCHANGED PRIORVALUE CONTAINS BEGINS
- * UPPER LOWER TRIM REGEX ISNUMBER TODAY NOW.
+ * UPPER LOWER TRIM REGEX ISNUMBER TODAY NOW MAX MIN ROUND ABS FLOOR CEILING MOD.
+ *
+ * Dates and datetimes are ISO strings; as in Salesforce formulas, datetime - datetime is a
+ * number of days, datetime +/- number moves by days, and comparisons go by instant.
  *
  * Anything else (cross-object paths, $ globals, other functions) makes `compileFormula`
  * throw `UnsupportedFormula`; the store then skips that rule and reports a warning, so a
  * rule is either enforced exactly or not at all.
+ *
+ * Flow formulas (services/local-org/flows) compile with `{ references: 'paths' }`: merge
+ * fields such as `{!$Record.Station__r.Name}` and dotted or `$` names are accepted when
+ * `knownField` accepts the path, and the scope resolves them.
  */
 export type FormulaValue = string | number | boolean | null;
 
@@ -23,6 +30,15 @@ export interface FormulaScope {
 
 export class UnsupportedFormula extends Error {}
 
+export interface FormulaOptions {
+  /**
+   * 'fields' (default): only fields of the record itself (validation rules).
+   * 'paths': also `{!merge}` fields and dotted or `$` references (flow formulas); each is
+   * checked with `knownField` and handed to the scope as written, lower-cased.
+   */
+  references?: 'fields' | 'paths';
+}
+
 type Node =
   | { kind: 'lit'; value: FormulaValue }
   | { kind: 'field'; name: string }
@@ -33,12 +49,12 @@ type Node =
 const FUNCTIONS = new Set([
   'AND', 'OR', 'NOT', 'IF', 'CASE', 'ISBLANK', 'ISNULL', 'BLANKVALUE', 'NULLVALUE', 'TEXT', 'VALUE', 'LEN', 'ISPICKVAL',
   'INCLUDES', 'ISNEW', 'ISCHANGED', 'PRIORVALUE', 'CONTAINS', 'BEGINS', 'UPPER', 'LOWER', 'TRIM', 'REGEX', 'ISNUMBER',
-  'TODAY', 'NOW',
+  'TODAY', 'NOW', 'MAX', 'MIN', 'ROUND', 'ABS', 'FLOOR', 'CEILING', 'MOD',
 ]);
 
 function tokenize(source: string): string[] {
   const tokens: string[] = [];
-  const re = /\s+|\/\*[\s\S]*?\*\/|(\d+(?:\.\d+)?|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|<>|<=|>=|[A-Za-z_$][A-Za-z0-9_.$]*|[-+*/&=<>!(),^])/y;
+  const re = /\s+|\/\*[\s\S]*?\*\/|(\{![^}]*\}|\d+(?:\.\d+)?|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|<>|<=|>=|[A-Za-z_$][A-Za-z0-9_.$]*|[-+*/&=<>!(),^])/y;
   let index = 0;
   while (index < source.length) {
     re.lastIndex = index;
@@ -50,7 +66,12 @@ function tokenize(source: string): string[] {
   return tokens;
 }
 
-export function compileFormula(source: string, knownField: (name: string) => boolean): (scope: FormulaScope) => FormulaValue {
+export function compileFormula(
+  source: string,
+  knownField: (name: string) => boolean,
+  options: FormulaOptions = {},
+): (scope: FormulaScope) => FormulaValue {
+  const paths = options.references === 'paths';
   const tokens = tokenize(source);
   let pos = 0;
   const peek = (): string | undefined => tokens[pos];
@@ -83,6 +104,11 @@ export function compileFormula(source: string, knownField: (name: string) => boo
     if (token.startsWith('"') || token.startsWith("'")) {
       return { kind: 'lit', value: token.slice(1, -1).replace(/\\(.)/g, (_m, c: string) => ({ n: '\n', t: '\t' })[c] ?? c) };
     }
+    if (token.startsWith('{!')) {
+      const reference = token.slice(2, -1).trim();
+      if (!paths || !knownField(reference)) throw new UnsupportedFormula(`merge field ${token} is not known here`);
+      return { kind: 'field', name: reference.toLowerCase() };
+    }
     const upper = token.toUpperCase();
     if (upper === 'TRUE' || upper === 'FALSE') return { kind: 'lit', value: upper === 'TRUE' };
     if (upper === 'NULL') return { kind: 'lit', value: null };
@@ -100,7 +126,7 @@ export function compileFormula(source: string, knownField: (name: string) => boo
       take(')');
       return { kind: 'call', name: upper, args };
     }
-    if (token.includes('.') || token.startsWith('$') || !knownField(token)) {
+    if ((!paths && (token.includes('.') || token.startsWith('$'))) || !knownField(token)) {
       throw new UnsupportedFormula(`reference ${token} is not a field of the record`);
     }
     return { kind: 'field', name: token.toLowerCase() };
@@ -155,6 +181,8 @@ function binary(op: string, leftNode: Node, rightNode: Node, scope: FormulaScope
       return blank(left) || blank(right) ? !(blank(left) && blank(right)) : left !== right;
   }
   if (left === null || right === null) return op === '+' || op === '-' || op === '*' || op === '/' ? null : false;
+  const temporal = temporalArithmetic(op, left, right);
+  if (temporal !== undefined) return temporal;
   switch (op) {
     case '+':
       return typeof left === 'string' || typeof right === 'string' ? `${left}${right}` : Number(left) + Number(right);
@@ -174,6 +202,70 @@ function binary(op: string, leftNode: Node, rightNode: Node, scope: FormulaScope
       return left >= right;
   }
   throw new UnsupportedFormula(`operator ${op}`);
+}
+
+const DAY_MS = 86_400_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Epoch ms of an ISO date or datetime string (a date is midnight GMT), else undefined. */
+function instant(value: FormulaValue): number | undefined {
+  if (typeof value !== 'string' || !(DATE_ONLY.test(value) || DATE_TIME.test(value))) return undefined;
+  const normalized = value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : normalized);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Date arithmetic of Salesforce formulas ("Using Date, Date/Time, and Time Values in
+ * Formulas"): a difference of two dates or datetimes is in days, a number added to one
+ * moves it by days, and comparisons go by instant. Undefined when the operands are not
+ * dates, so ordinary arithmetic applies.
+ */
+function temporalArithmetic(op: string, left: FormulaValue, right: FormulaValue): FormulaValue | undefined {
+  const a = instant(left);
+  const b = instant(right);
+  if (a === undefined && b === undefined) return undefined;
+  if (a !== undefined && b !== undefined) {
+    switch (op) {
+      case '-':
+        return (a - b) / DAY_MS;
+      case '<':
+        return a < b;
+      case '>':
+        return a > b;
+      case '<=':
+        return a <= b;
+      case '>=':
+        return a >= b;
+    }
+    return undefined;
+  }
+  const base = a ?? (b as number);
+  const days = a === undefined ? left : right;
+  if (typeof days !== 'number' || !(op === '+' || (op === '-' && a !== undefined))) return undefined;
+  const moved = new Date(base + (op === '+' ? days : -days) * DAY_MS);
+  const dateOnly = DATE_ONLY.test(String(a === undefined ? right : left));
+  return dateOnly ? moved.toISOString().slice(0, 10) : formatInstant(moved);
+}
+
+/** Salesforce's datetime text (`2026-03-18T15:30:00.000+0000`), as the store keeps it. */
+function formatInstant(date: Date): string {
+  return `${date.toISOString().slice(0, 23)}+0000`;
+}
+
+/** Rounds half away from zero, as Salesforce's ROUND does. */
+function roundHalfAway(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  const scaled = Math.abs(value) * factor;
+  // The epsilon absorbs binary representation error (1.005 * 100 = 100.49999...).
+  const rounded = Math.round(scaled + 1e-9 * Math.max(1, scaled)) / factor;
+  return value < 0 ? -rounded : rounded;
+}
+
+function numbers(values: FormulaValue[]): number[] | null {
+  if (values.some((value) => value === null)) return null;
+  return values.map(Number);
 }
 
 function fieldArg(args: Node[], index: number, fn: string): string {
@@ -252,6 +344,28 @@ function call(name: string, args: Node[], scope: FormulaScope): FormulaValue {
       return scope.now.toISOString().slice(0, 10);
     case 'NOW':
       return scope.now.toISOString();
+    case 'MAX':
+    case 'MIN': {
+      const values = numbers(args.map((_, i) => arg(i)));
+      if (values === null || values.length === 0) return null;
+      return name === 'MAX' ? Math.max(...values) : Math.min(...values);
+    }
+    case 'ROUND': {
+      const values = numbers([arg(0), args.length > 1 ? arg(1) : 0]);
+      return values === null ? null : roundHalfAway(values[0] as number, values[1] as number);
+    }
+    case 'ABS':
+    case 'FLOOR':
+    case 'CEILING': {
+      const value = arg(0);
+      if (value === null) return null;
+      return name === 'ABS' ? Math.abs(Number(value)) : name === 'FLOOR' ? Math.floor(Number(value)) : Math.ceil(Number(value));
+    }
+    case 'MOD': {
+      const values = numbers([arg(0), arg(1)]);
+      if (values === null || values[1] === 0) return null;
+      return (values[0] as number) % (values[1] as number);
+    }
   }
   throw new UnsupportedFormula(`function ${name}`);
 }

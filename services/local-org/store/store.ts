@@ -58,6 +58,30 @@ export type SaveOperation =
   | { kind: 'upsert'; sobject: string; externalIdField: string; record: SObjectInput }
   | { kind: 'delete'; id: string; sobject?: string };
 
+/**
+ * Record-triggered automation run inside the write path (services/local-org/flows), at the
+ * places Salesforce's order of execution gives it (Apex Developer Guide: "Triggers and Order
+ * of Execution"): `beforeSave` once the request's values are loaded, before the org's own
+ * derivations, system validation and validation rules; `afterSave` once the row is written,
+ * inside the same transaction. Either may change the record (`beforeSave`, through
+ * `state.row`) or write other records through the store, and either may throw a
+ * SalesforceError to fail the record: the store then rolls back its row and every write the
+ * automation made for it.
+ */
+export interface RecordTriggers {
+  beforeSave(state: WriteState, ctx: TriggerContext): void;
+  afterSave(state: WriteState, ctx: TriggerContext): void;
+  /** Whether `afterSave` may run anything for this object (only then a record gets a savepoint). */
+  hasAfterSave(objectName: string): boolean;
+}
+
+/** The write a trigger runs in: who saves, at what time, and whether change events are off. */
+export interface TriggerContext {
+  userId: string;
+  now: Date;
+  silent: boolean;
+}
+
 export interface StoreOrgSettings {
   name: string;
   timeZone: string;
@@ -128,6 +152,7 @@ export class Store {
   private readonly cursors = new Map<string, Cursor>();
   private readonly timeZones = new Map<string, string>();
   private pending: Pending[] = [];
+  private triggers: RecordTriggers | undefined;
   private depth = 0;
   private cursorSeq = 1;
   private eventSeq: number;
@@ -167,6 +192,11 @@ export class Store {
     const { orgId, adminUserId } = this.bootstrap();
     this.orgId = orgId;
     this.adminUserId = adminUserId;
+  }
+
+  /** Installs the record-triggered automation every later write runs (the org does it at start). */
+  setRecordTriggers(triggers: RecordTriggers | undefined): void {
+    this.triggers = triggers;
   }
 
   close(): void {
@@ -522,8 +552,24 @@ export class Store {
     return ids[0] as string;
   }
 
+  /** The automation of this write, unless the writer opted out with `runFlows: false`. */
+  private triggersFor(ctx: WriteContext): RecordTriggers | undefined {
+    return ctx.opts.runFlows === false ? undefined : this.triggers;
+  }
+
+  private triggerContext(ctx: WriteContext): TriggerContext {
+    return { userId: ctx.userId, now: ctx.now, silent: ctx.opts.silent === true };
+  }
+
   private insertOne(def: SObjectDef, input: SObjectInput, ctx: WriteContext): SaveResult {
     if (def.isPlatformEvent) return this.publish(def, input, ctx);
+    const triggers = this.triggersFor(ctx);
+    // A failing after-save flow must take the record's row with it, so such records get a savepoint.
+    if (triggers?.hasAfterSave(def.name) === true) return this.transaction(() => this.insertRecord(def, input, ctx, triggers));
+    return this.insertRecord(def, input, ctx, triggers);
+  }
+
+  private insertRecord(def: SObjectDef, input: SObjectInput, ctx: WriteContext, triggers: RecordTriggers | undefined): SaveResult {
     const provided = this.prepareInput(def, input, 'create', ctx);
     const row: Row = {};
     for (const [fieldDef, value] of provided) row[fieldDef.name] = value;
@@ -535,6 +581,7 @@ export class Store {
       else if (f.type === 'boolean') row[f.name] = 0;
     }
     const state: WriteState = { def, row, prior: null, provided: providedNames };
+    triggers?.beforeSave(state, this.triggerContext(ctx));
     beforeSave(state, ctx);
     this.checkRequired(def, row, null);
     this.checkReferences(def, row, null, ctx);
@@ -558,6 +605,7 @@ export class Store {
     const fields: Record<string, FieldValue> = {};
     for (const f of def.fields) if (row[f.name] !== null && row[f.name] !== undefined) fields[f.name] = fromDb(f, row[f.name]);
     this.queueChange(ctx, def, 'CREATE', id, Object.keys(fields), fields);
+    triggers?.afterSave(state, this.triggerContext(ctx));
     return { id, success: true, errors: [] };
   }
 
@@ -575,6 +623,13 @@ export class Store {
   }
 
   private updateRecord(def: SObjectDef, id: string, input: SObjectInput, ctx: WriteContext): SaveResult {
+    const triggers = this.triggersFor(ctx);
+    // A failing after-save flow must take the update with it, so such records get a savepoint.
+    if (triggers?.hasAfterSave(def.name) === true) return this.transaction(() => this.saveUpdate(def, id, input, ctx, triggers));
+    return this.saveUpdate(def, id, input, ctx, triggers);
+  }
+
+  private saveUpdate(def: SObjectDef, id: string, input: SObjectInput, ctx: WriteContext, triggers: RecordTriggers | undefined): SaveResult {
     const prior = this.loadRow(def, id, true);
     if (prior === undefined) throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, []);
     if (prior.IsDeleted === 1) throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', 400, []);
@@ -582,6 +637,7 @@ export class Store {
     const row: Row = { ...prior };
     for (const [fieldDef, value] of provided) row[fieldDef.name] = value;
     const state: WriteState = { def, row, prior, provided: new Set([...provided.keys()].map((f) => f.name)) };
+    triggers?.beforeSave(state, this.triggerContext(ctx));
     beforeSave(state, ctx);
     this.checkRequired(def, row, provided);
     this.checkReferences(def, row, prior, ctx);
@@ -607,6 +663,7 @@ export class Store {
       fields[name] = fromDb(f, row[name]);
     }
     this.queueChange(ctx, def, 'UPDATE', id, changedFields, fields);
+    triggers?.afterSave(state, this.triggerContext(ctx));
     return { id, success: true, errors: [] };
   }
 

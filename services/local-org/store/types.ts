@@ -57,6 +57,12 @@ export interface WriteOptions {
   /** Do not emit change events for this write (bulk loads of seed data). Default false. */
   silent?: boolean;
   /**
+   * Run the package's record-triggered flows on this write (services/local-org/flows), as a
+   * real org does on every save. Default true. Loaders of historical data pass false: their
+   * rows already carry their stamps, and flows would restamp them with the load time.
+   */
+  runFlows?: boolean;
+  /**
    * Fault injection: an error to report for the record at `index` (id known for updates
    * and deletes) instead of writing it, e.g. UNABLE_TO_LOCK_ROW (see api/faults.ts).
    */
