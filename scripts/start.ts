@@ -13,6 +13,13 @@ import { StoreSink } from '../services/local-org/demo-floor/storeSink';
 import { SqliteTruth, TRUTH_FILE } from '../services/local-org/demo-floor/truth';
 import { createLocalOrg, type LocalOrg } from '../services/local-org/server';
 import { servePreviewBeside } from '../preview/server';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { localOrgConfig } from '../services/engine/cli/orgOption';
+import { engineFeatures } from '../services/engine/features';
+import { createLogger } from '../services/engine/observability/log';
+import { orgJobStore } from '../services/engine/org/jobStore';
+import { startEngine } from '../services/engine/service';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Written last, once the floor is complete: its presence means "load, do not generate". */
@@ -144,15 +151,55 @@ async function generate(org: LocalOrg, options: StartOptions, log: Log): Promise
 }
 
 /**
- * Where the engine joins the demo. The engine (services/engine/service.ts `startEngine`) is
- * composed with its features by its own area; until that composition exists for the local
- * org, npm start runs the org and the floor only and says so.
+ * Where the engine joins the demo: the same engine as in production (services/engine), with
+ * all its features, connected over HTTP to the local org as the floor's integration user.
+ * Its JSON logs go to engine.log in the data directory; its HTTP API listens beside the org
+ * with a random token written to engine-token (mode 0600), never printed.
  */
+interface DemoEngine {
+  stop(): Promise<void>;
+  httpUrl?: string;
+  logPath: string;
+  tokenPath: string;
+}
+
 async function connectEngine(
-  _orgUrl: string,
-  _login: { username: string; password: string }
-): Promise<{ stop(): Promise<void> } | null> {
-  return null;
+  orgUrl: string,
+  login: { username: string; password: string },
+  options: StartOptions
+): Promise<DemoEngine | { error: string }> {
+  const dataDir = path.resolve(options.dataDir);
+  const logPath = path.join(dataDir, 'engine.log');
+  const tokenPath = path.join(dataDir, 'engine-token');
+  try {
+    const token = randomBytes(24).toString('hex');
+    writeFileSync(tokenPath, `${token}\n`, { mode: 0o600 });
+    const config = {
+      ...localOrgConfig(orgUrl, {
+        ASL_LOCAL_USERNAME: login.username,
+        ASL_LOCAL_PASSWORD: login.password
+      }),
+      http: { host: options.host, port: options.port === 0 ? 0 : options.port + 2, token }
+    };
+    const logger = createLogger({
+      destination: pino.destination({ dest: logPath, mkdir: true, sync: false })
+    });
+    const engine = await startEngine({
+      config,
+      features: engineFeatures(),
+      jobStore: orgJobStore,
+      replayStorePath: path.join(dataDir, 'engine', 'replay.json'),
+      logger
+    });
+    return {
+      stop: () => engine.stop(),
+      logPath,
+      tokenPath,
+      ...(engine.httpUrl ? { httpUrl: engine.httpUrl } : {})
+    };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 function printWelcome(
@@ -160,7 +207,7 @@ function printWelcome(
   url: string,
   options: StartOptions,
   summary: FloorSummary,
-  engineConnected: boolean
+  engine: DemoEngine | { error: string }
 ): void {
   const { manifest, logins } = summary;
   const lines = [
@@ -183,9 +230,12 @@ function printWelcome(
     `  await conn.login('${logins.manager}', '${LOCAL_PASSWORD}');`,
     '  (await conn.query("SELECT Name, StageName, Amount, CloseDate FROM Opportunity WHERE IsClosed = false")).records;',
     '',
-    engineConnected
-      ? 'Engine: connected.'
-      : 'Engine: not started by npm start yet (the org and the demo floor run on their own).',
+    'error' in engine
+      ? `Engine: NOT running (${engine.error}); the org and the floor run on their own.`
+      : `Engine: connected as ${logins.integration}; logs in ${engine.logPath}` +
+        (engine.httpUrl
+          ? `\n  engine API ${engine.httpUrl} (Bearer token in ${engine.tokenPath})`
+          : ''),
     'Stop with Ctrl+C; the data stays in the data directory. Start again to load it, or add --reset to regenerate.',
     ''
   ];
@@ -227,17 +277,18 @@ export async function start(
       log('Loading the saved floor.\n');
     }
     const { url } = await org.listen(options.port, options.host);
-    const engine = await connectEngine(url, {
-      username: summary.logins.integration ?? '',
-      password: LOCAL_PASSWORD
-    });
-    printWelcome(log, url, options, summary, engine !== null);
+    const engine = await connectEngine(
+      url,
+      { username: summary.logins.integration ?? '', password: LOCAL_PASSWORD },
+      options
+    );
+    printWelcome(log, url, options, summary, engine);
     const loaded = summary;
     return {
       url,
       summary: loaded,
       stop: async () => {
-        await engine?.stop();
+        if (!('error' in engine)) await engine.stop();
         await org.close();
       }
     };
@@ -248,36 +299,43 @@ export async function start(
 }
 
 function main(): void {
-  const program = buildProgram(async (options) => {
-    const running = await start(options);
-    // The console preview (preview/, docs/preview.md): the LWC consoles against this org.
-    const preview = servePreviewBeside(
-      { url: running.url, logins: running.summary.logins },
-      (text) => process.stdout.write(text)
-    );
-    let stopping = false;
-    const shutdown = (signal: string): void => {
-      if (stopping) {
-        process.stdout.write(`\n${signal} again: exiting now.\n`);
+  // Signals are handled from the first moment: a stop requested while the floor is still being
+  // generated exits at once (the next start regenerates it, as no demo-floor.json was written).
+  let running: { stop(): Promise<void> } | null = null;
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      process.stdout.write(`\n${signal} again: exiting now.\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    if (running === null) {
+      process.stdout.write(`\n${signal}: stopped before the org was ready.\n`);
+      process.exit(130);
+    }
+    process.stdout.write(`\n${signal}: stopping the local org...\n`);
+    running.stop().then(
+      () => {
+        process.stdout.write('Stopped. The data is saved.\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(
+          `Stopping failed: ${error instanceof Error ? error.message : String(error)}\n`
+        );
         process.exit(1);
       }
-      stopping = true;
-      process.stdout.write(`\n${signal}: stopping the local org...\n`);
-      Promise.all([preview.close(), running.stop()]).then(
-        () => {
-          process.stdout.write('Stopped. The data is saved.\n');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          process.stderr.write(
-            `Stopping failed: ${error instanceof Error ? error.message : String(error)}\n`
-          );
-          process.exit(1);
-        }
-      );
-    };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const program = buildProgram(async (options) => {
+    const org = await start(options);
+    // The console preview (preview/, docs/preview.md): the LWC consoles against this org.
+    const preview = servePreviewBeside({ url: org.url, logins: org.summary.logins }, (text) =>
+      process.stdout.write(text)
+    );
+    running = { stop: async () => void (await Promise.all([preview.close(), org.stop()])) };
   });
   program.parseAsync(process.argv).catch((error: unknown) => {
     process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -50,11 +50,11 @@ export const engineConfigSchema = z.object({
   http: z
     .object({
       host: z.string().default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(4291),
+      port: z.number().int().min(0).max(65535).default(4292),
       /** Shared secret for the engine's HTTP API (Bearer). Required whenever http is served. */
       token: z.string().min(24, 'at least 24 characters').optional()
     })
-    .default({ host: '127.0.0.1', port: 4291 })
+    .default({ host: '127.0.0.1', port: 4292 })
 });
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
