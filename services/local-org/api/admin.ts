@@ -9,7 +9,15 @@
  *   GET    /_local/limits            { used, max }
  *   POST   /_local/limits            { limit?, reset? } change the daily API allowance
  *   POST   /_local/sessions/expire   end every session (clients must re-authenticate)
+ *   POST   /_local/connected-apps    { consumerKey, publicKeyPem } registers the connected app
+ *                                     the JWT bearer flow checks: the local equivalent of an
+ *                                     admin creating a connected app with "Use digital
+ *                                     signatures" in Setup (used by `asl connect --org local`).
+ *                                     One app at a time: it replaces options.jwt until restart.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { LocalOrgContext } from '../context';
@@ -20,6 +28,11 @@ const addFaultsSchema = z.union([
   z.array(faultRuleSchema),
   z.object({ rules: z.array(faultRuleSchema), seed: z.number().int().optional(), replace: z.boolean().optional() }),
 ]);
+
+const connectedAppSchema = z.object({
+  consumerKey: z.string().min(1).max(256),
+  publicKeyPem: z.string().regex(/-----BEGIN (CERTIFICATE|PUBLIC KEY)-----/, 'a PEM X.509 certificate or SPKI public key'),
+});
 
 const limitsSchema = z.object({ limit: z.number().int().positive().optional(), reset: z.boolean().optional() });
 
@@ -78,6 +91,16 @@ export function mountAdmin(ctx: LocalOrgContext): Router {
     if (!parsed.success) return invalid(res, parsed.error);
     ctx.usage.configure(parsed.data);
     res.json({ used: ctx.usage.used(), max: ctx.usage.max });
+  });
+  router.post('/_local/connected-apps', (req, res) => {
+    const parsed = connectedAppSchema.safeParse(req.body);
+    if (!parsed.success) return invalid(res, parsed.error);
+    // auth/jwt.ts verifies against a key file; a fresh path also refreshes its key cache.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'asl-local-app-')), 'public.pem');
+    writeFileSync(file, parsed.data.publicKeyPem, { mode: 0o600 });
+    const audiences = ctx.options.jwt?.audiences ?? [];
+    (ctx.options as { jwt?: typeof ctx.options.jwt }).jwt = { consumerKey: parsed.data.consumerKey, publicKeyPath: file, audiences };
+    res.status(201).json({ consumerKey: parsed.data.consumerKey });
   });
   router.post('/_local/sessions/expire', (_req, res) => {
     const ended = ctx.sessions.revokeAll();

@@ -2,8 +2,10 @@
  * Built-in definitions of the standard objects the product touches, with the fields, key
  * prefixes and default picklist values of a new Salesforce org (Object Reference for the
  * Salesforce Platform: Lead, Account, Contact, Opportunity, OpportunityHistory, Campaign,
- * CampaignMember, Event, Task, Case, User, Organization). Record types, Profile and
- * UserRole are out of scope. Standard value sets in force-app (standardValueSets/) replace
+ * CampaignMember, Event, Task, Case, User, Organization, PermissionSet,
+ * PermissionSetAssignment). Record types, Profile and UserRole are out of scope; PermissionSet
+ * carries only its identity (no object/field permissions), enough for `asl doctor` to check
+ * who holds which permission set. Standard value sets in force-app (standardValueSets/) replace
  * these defaults, and custom fields from force-app are added on top.
  */
 import { field, lookup, number, pick, picklist, readOnly, sobject, text } from './build';
@@ -422,6 +424,34 @@ function caseObject(): SObjectDef {
   });
 }
 
+/**
+ * PermissionSet as an identity only (Object Reference: PermissionSet, "Name", "Label",
+ * "IsOwnedByProfile"). The permissions it grants are not modelled in the local org.
+ */
+function permissionSet(): SObjectDef {
+  return sobject({
+    name: 'PermissionSet',
+    keyPrefix: '0PS',
+    owner: false,
+    fields: [
+      text('Name', 80, { nillable: false, unique: true, idLookup: true }),
+      text('Label', 80, { nillable: false }),
+      field('IsOwnedByProfile', 'boolean', { defaultValue: false }),
+      field('Description', 'textarea', { length: 255 }),
+    ],
+  });
+}
+
+/** Object Reference: PermissionSetAssignment (AssigneeId, PermissionSetId). */
+function permissionSetAssignment(): SObjectDef {
+  return sobject({
+    name: 'PermissionSetAssignment',
+    keyPrefix: '0Pa',
+    owner: false,
+    fields: [lookup('AssigneeId', ['User'], 'Assignee', { nillable: false }), lookup('PermissionSetId', ['PermissionSet'], 'PermissionSet', { nillable: false })],
+  });
+}
+
 /** Fresh definitions (callers mutate them when merging force-app). */
 export function standardObjects(): SObjectDef[] {
   return [
@@ -437,5 +467,7 @@ export function standardObjects(): SObjectDef[] {
     event(),
     task(),
     caseObject(),
+    permissionSet(),
+    permissionSetAssignment(),
   ];
 }
