@@ -85,7 +85,9 @@ export const STANDARD_OBJECTS: Readonly<Record<string, StandardObject>> = {
   },
   Event: {
     objectPermissions: false,
-    fields: { ...audit, StartDateTime: sys, EndDateTime: sys, OwnerId: toUser }
+    // Subject and WhoId: the demo calendar writes the booked demo's Event (activity FLS is
+    // governed by activity settings, not granted per Event field in permission sets).
+    fields: { ...audit, Subject: sys, WhoId: sys, StartDateTime: sys, EndDateTime: sys, OwnerId: toUser }
   },
   User: {
     objectPermissions: false,

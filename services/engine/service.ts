@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Router } from 'express';
 import type { EngineConfig } from './config';
 import { createEngineHttp, type EngineApi } from './http/app';
 import { JobScheduler } from './jobs/scheduler';
@@ -21,6 +22,8 @@ export interface EngineFeature {
   listeners?: (client: OrgClient) => Array<{ channel: string; handle: (message: StreamingMessage) => Promise<void> }>;
   /** Work to do once at start (e.g. the catch-up sweep for events missed while down). */
   onStart?: (client: OrgClient) => Promise<void>;
+  /** HTTP routes this feature adds to the engine API (each validates its own input). */
+  routes?: (client: OrgClient) => (router: Router) => void;
 }
 
 export interface EngineOptions {
@@ -94,6 +97,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         if (!job) return { started: false, reason: `no Engine_Job__c with id ${jobId}` };
         const start = scheduler.runNow(job, 'HTTP request');
         return start.started ? { started: true } : { started: false, reason: start.reason };
+      },
+      routes: (router) => {
+        for (const feature of options.features) feature.routes?.(client)(router);
       }
     };
     const app = createEngineHttp({ token: options.config.http.token, logger, metrics, api });

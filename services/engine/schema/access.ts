@@ -103,7 +103,7 @@ export const INTEGRATION_ACCESS: readonly ObjectAccess[] = [
     edit: true,
     why: 'writes the assignment ledger; upsert on Ledger_Key__c makes retries idempotent (an upsert that matches needs edit)'
   }),
-  grant('Rep_Capacity__c', { read: 'all', why: 'eligibility and caps of every rep' }),
+  grant('Rep_Capacity__c', { read: 'all', why: 'eligibility and caps of every rep; the team of each rep for forecast lines' }),
   grant('Queue_Entry__c', { read: 'all', write: 'all', create: true, edit: true, why: 'writes and re-ranks the SDR work queues' }),
   grant('Engine_Job__c', {
     read: 'all',

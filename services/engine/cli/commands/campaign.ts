@@ -1,12 +1,66 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { aaSimulation, plannedSampleSize, SPENDING_FUNCTIONS, type AaResult } from '../../core/campaigns';
+import { aaSimulation, plannedSampleSize, SPENDING_FUNCTIONS, type AaResult, type CampaignResult, type ListReport, type SourceRoi } from '../../core/campaigns';
+import { allocateCampaign, campaignResults, listQualityReport, roiReport } from '../../features/campaigns';
+import { connect, ORG_OPTION_HELP, print } from './orgFlags';
 
 /**
- * `asl campaign`: campaign test tools that need no org (docs/campaigns.md).
+ * `asl campaign`: campaign tests (docs/campaigns.md).
  *   asl campaign aa-sim        false-positive rate of the stopping rule vs naive peeking
  *   asl campaign sample-size   planned sample for an A/B/n test with sequential looks
+ *   asl campaign allocate      (org) members of a campaign test -> CampaignMember.Variant__c
+ *   asl campaign results       (org) a sequential look; writes Campaign_Test__c
+ *   asl campaign lists         (org) contact and qualification rate per lead list
+ *   asl campaign roi           (org) leads, meetings, wins and ROI per lead source
  */
+const OrgFlags = z.object({ org: z.string().optional(), json: z.boolean().default(false) });
+const CampaignFlags = OrgFlags.extend({
+  campaign: z.string({ error: '--campaign is required: a Campaign id or a Campaign_Test__c id' }).regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/, '--campaign must be a Campaign or Campaign_Test__c record id')
+});
+const ReportFlags = OrgFlags.extend({ seed: z.string().default('1') });
+const RoiFlags = ReportFlags.extend({
+  costs: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const out: Record<string, number> = {};
+      for (const part of text.split(',').filter((p) => p.trim() !== '')) {
+        const [source, amount] = part.split('=');
+        const value = Number(amount);
+        if (!source?.trim() || !Number.isFinite(value) || value < 0) {
+          ctx.addIssue({ code: 'custom', message: `--costs: "${part}" is not Source=amount (e.g. Web=12000,Purchased List=3000)` });
+          return z.NEVER;
+        }
+        out[source.trim()] = value;
+      }
+      return out;
+    })
+});
+
+export function formatResults(r: CampaignResult): string {
+  return [
+    `${r.status}${r.winner ? `, winner ${r.winner}` : ''}${r.pValue !== null ? `, p = ${r.pValue.toFixed(4)}` : ''}. ${r.summary}`,
+    '  variant  members  conversions  rate     95% interval',
+    ...r.variantsNow.map((v) => `  ${v.variant.padEnd(7)} ${String(v.trials).padStart(8)} ${String(v.conversions).padStart(12)}  ${pct(v.rate).padStart(6)}  ${pct(v.low)}-${pct(v.high)}`),
+    `Looks so far: ${r.looks.length} of ${r.plan.plannedLooks} planned (max sample ${r.plan.maxSampleSize}).`
+  ].join('\n');
+}
+
+export function formatLists(r: ListReport): string {
+  return [
+    '  list                          leads  contact                qualified',
+    ...r.lists.map((l) => `  ${l.listName.slice(0, 28).padEnd(28)} ${String(l.leads).padStart(6)}  ${pct(l.contact.rate).padStart(6)} (${pct(l.contact.low)}-${pct(l.contact.high)})  ${pct(l.qualification.rate).padStart(6)} (${pct(l.qualification.low)}-${pct(l.qualification.high)})`),
+    `Contact rates differ between lists: p = ${r.contactDiffers.pValue.toFixed(4)}; qualification rates: p = ${r.qualificationDiffers.pValue.toFixed(4)} (${r.contactDiffers.method}).`
+  ].join('\n');
+}
+
+export function formatRoi(rows: readonly SourceRoi[]): string {
+  const money = (x: number | null) => (x === null ? '-' : Math.round(x).toLocaleString('en-US'));
+  return [
+    '  source                 leads  meetings  wins  revenue      cost         ROI',
+    ...rows.map((s) => `  ${s.source.slice(0, 22).padEnd(22)} ${String(s.leads).padStart(6)} ${String(s.meetings).padStart(9)} ${String(s.wins).padStart(5)}  ${money(s.revenue).padStart(11)}  ${money(s.cost).padStart(11)}  ${s.roi === null ? '-' : `${s.roi.toFixed(2)} (${s.roiLow?.toFixed(2)}..${s.roiHigh?.toFixed(2)})`}`)
+  ].join('\n');
+}
 const int = (flag: string, min: number, max: number) =>
   z.coerce.number({ error: `--${flag} must be a number` }).int(`--${flag} must be a whole number`).min(min, `--${flag} must be at least ${min}`).max(max, `--${flag} must be at most ${max}`);
 const share = (flag: string) => z.coerce.number({ error: `--${flag} must be a number` }).gt(0, `--${flag} must be above 0`).lt(1, `--${flag} must be below 1`);
@@ -96,5 +150,50 @@ export function register(program: Command): void {
           ? `${JSON.stringify({ ...f, ...size }, null, 2)}\n`
           : `${size.perVariant} members per variant, ${size.total} in all (maxSampleSize), to detect ${pct(f.baseline)} -> ${pct(f.baseline + f.lift)} with ${pct(f.power, 0)} power at alpha ${f.alpha}${f.variants > 2 ? ` split over ${f.variants - 1} challengers` : ''}; ${f.looks} looks inflate the fixed-sample size by ${pct(size.inflation - 1)}.\n`
       );
+    });
+  campaign
+    .command('allocate')
+    .description('Allocate the members of a campaign test to its variants (seeded permuted blocks; writes CampaignMember.Variant__c)')
+    .requiredOption('--campaign <id>', 'Campaign id or Campaign_Test__c id')
+    .option('--org <target>', ORG_OPTION_HELP)
+    .option('--json', 'print JSON', false)
+    .action(async (raw: Record<string, unknown>) => {
+      const f = parse(CampaignFlags, raw);
+      const run = await allocateCampaign(await connect(f.org), f.campaign);
+      print(f.json, run, () => `Campaign_Test__c ${run.testId}: ${run.members} members, ${run.newlyAllocated} newly allocated${run.started ? '; test started (Running)' : ''}. By variant: ${Object.entries(run.byVariant).map(([v, n]) => `${v} ${n}`).join(', ')}.`);
+    });
+  campaign
+    .command('results')
+    .description('Take a look at a running test: counts per variant, sequential test, writes Campaign_Test__c')
+    .requiredOption('--campaign <id>', 'Campaign id or Campaign_Test__c id')
+    .option('--org <target>', ORG_OPTION_HELP)
+    .option('--json', 'print JSON', false)
+    .action(async (raw: Record<string, unknown>) => {
+      const f = parse(CampaignFlags, raw);
+      const result = await campaignResults(await connect(f.org), f.campaign, new Date());
+      print(f.json, result, () => formatResults(result));
+    });
+  campaign
+    .command('lists')
+    .description('Lead-list quality: contact and qualification rate per List_Name__c with intervals')
+    .option('--seed <seed>', 'seed for the Monte Carlo test on sparse tables', '1')
+    .option('--org <target>', ORG_OPTION_HELP)
+    .option('--json', 'print JSON', false)
+    .action(async (raw: Record<string, unknown>) => {
+      const f = parse(ReportFlags, raw);
+      const report = await listQualityReport(await connect(f.org), f.seed);
+      print(f.json, report, () => formatLists(report));
+    });
+  campaign
+    .command('roi')
+    .description('ROI by lead source: leads, meetings, closed-won revenue, and return on the costs given')
+    .option('--costs <list>', 'spend per source, e.g. "Web=12000,Purchased List=3000"', '')
+    .option('--seed <seed>', 'seed for the bootstrap interval', '1')
+    .option('--org <target>', ORG_OPTION_HELP)
+    .option('--json', 'print JSON', false)
+    .action(async (raw: Record<string, unknown>) => {
+      const f = parse(RoiFlags, raw);
+      const rows = await roiReport(await connect(f.org), f.costs, f.seed);
+      print(f.json, rows, () => formatRoi(rows));
     });
 }

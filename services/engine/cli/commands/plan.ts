@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../../core/calendar';
-import { plan, PLAN_ROLES, type PlanInput, type PlanResult, type PlanRole } from '../../core/planning';
+import { plan, PLAN_ROLES, type Measured, type PlanInput, type PlanResult, type PlanRole } from '../../core/planning';
+import { readMeasured } from '../../features/planning';
+import { connect, ORG_OPTION_HELP } from './orgFlags';
 
 /**
  * `asl plan`: capacity planning for a bookings target (docs/planning.md). Inputs come from a
@@ -51,6 +53,8 @@ const FlagsSchema = z.object({
   serviceLevel: num('service-level').optional(),
   current: byRole('current').optional(),
   costs: byRole('costs').optional(),
+  org: z.string().optional(),
+  measureDays: z.coerce.number({ error: '--measure-days must be a number' }).int().min(7, '--measure-days must be at least 7').max(3650).default(180),
   json: z.boolean().default(false)
 });
 type Flags = z.infer<typeof FlagsSchema>;
@@ -76,9 +80,24 @@ function readInput(file: string): Record<string, unknown> {
 
 const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
+/**
+ * The file's inputs with the stations measured in the org (--org): measured stages and deal
+ * size replace the file's; typed flags still win over both.
+ */
+export function withMeasured(file: Record<string, unknown>, measured: Measured): Record<string, unknown> {
+  const sdr = (file.sdr as Record<string, unknown> | undefined) ?? {};
+  return {
+    ...file,
+    stages: measured.stages,
+    ...(measured.averageDealSize !== null ? { averageDealSize: measured.averageDealSize } : {}),
+    ...(measured.attemptsPerLead !== null ? { sdr: { ...sdr, attemptsPerLead: measured.attemptsPerLead } } : {})
+  };
+}
+
 /** The plan input from a file and flags (flags win). */
-export function planInputFrom(flags: Flags): PlanInput {
-  const file = flags.input ? readInput(flags.input) : {};
+export function planInputFrom(flags: Flags, measured?: Measured): PlanInput {
+  const fromFile = flags.input ? readInput(flags.input) : {};
+  const file = measured ? withMeasured(fromFile, measured) : fromFile;
   const merged: Record<string, unknown> = {
     ...file,
     ...defined({ targetBookings: flags.targetBookings, averageDealSize: flags.dealSize, periodDays: flags.periodDays, periodStart: flags.periodStart, utilizationCap: flags.utilizationCap })
@@ -182,11 +201,15 @@ export function register(program: Command): void {
     .option('--service-level <share>', 'share of inbound leads called within the target (default 0.8)')
     .option('--current <pairs>', `heads today, e.g. closer=2,coordinator=1,sdr=3 (roles: ${PLAN_ROLES.join(', ')})`)
     .option('--costs <pairs>', 'annual cost per head, e.g. closer=140000,sdr=65000')
+    .option('--org <target>', `measure conversion, timing, deal size and dials per lead in an org; ${ORG_OPTION_HELP}`)
+    .option('--measure-days <n>', 'with --org: days of records to measure (default 180)')
     .option('--json', 'print the plan as JSON', false)
-    .action((raw: Record<string, unknown>) => {
+    .action(async (raw: Record<string, unknown>) => {
       const parsed = FlagsSchema.safeParse(raw);
       if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-      const result = runPlan(planInputFrom(parsed.data));
-      process.stdout.write(parsed.data.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatPlan(result)}\n`);
+      const measured = parsed.data.org !== undefined ? await readMeasured(await connect(parsed.data.org), new Date(), parsed.data.measureDays) : undefined;
+      const result = runPlan(planInputFrom(parsed.data, measured));
+      const out = measured ? { measured, plan: result } : result;
+      process.stdout.write(parsed.data.json ? `${JSON.stringify(out, null, 2)}\n` : `${measured ? `Measured in the org from ${measured.window.start.slice(0, 10)} to ${measured.window.end.slice(0, 10)}.\n` : ''}${formatPlan(result)}\n`);
     });
 }
