@@ -1,2 +1,3 @@
 export * from './erlang';
 export * from './plan';
+export * from './measured';
