@@ -18,6 +18,7 @@ import pino from 'pino';
 import { localOrgConfig } from '../services/engine/cli/orgOption';
 import { engineFeatures } from '../services/engine/features';
 import { createLogger } from '../services/engine/observability/log';
+import { createMetrics } from '../services/engine/observability/metrics';
 import { orgJobStore } from '../services/engine/org/jobStore';
 import { startEngine } from '../services/engine/service';
 
@@ -181,12 +182,14 @@ async function connectEngine(
       }),
       http: { host: options.host, port: options.port === 0 ? 0 : options.port + 2, token }
     };
+    const metrics = createMetrics();
     const logger = createLogger({
       destination: pino.destination({ dest: logPath, mkdir: true, sync: false })
     });
     const engine = await startEngine({
       config,
-      features: engineFeatures(),
+      features: engineFeatures({ metrics }),
+      metrics,
       jobStore: orgJobStore,
       replayStorePath: path.join(dataDir, 'engine', 'replay.json'),
       logger

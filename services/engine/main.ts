@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { loadConfig, type EngineConfig } from './config';
 import { engineFeatures } from './features';
 import { createLogger } from './observability/log';
+import { createMetrics } from './observability/metrics';
 import { orgJobStore } from './org/jobStore';
 import { startEngine, type RunningEngine } from './service';
 
@@ -13,9 +14,11 @@ import { startEngine, type RunningEngine } from './service';
  */
 export async function runEngine(config: EngineConfig, stateDir: string): Promise<RunningEngine> {
   const logger = createLogger();
+  const metrics = createMetrics();
   const engine = await startEngine({
     config,
-    features: engineFeatures(),
+    features: engineFeatures({ metrics }),
+    metrics,
     jobStore: orgJobStore,
     replayStorePath: path.join(stateDir, 'replay.json'),
     logger

@@ -33,6 +33,8 @@ export interface EngineOptions {
   replayStorePath?: string;
   replayStore?: ReplayStore;
   logger?: Logger;
+  /** The engine's metrics, when features were built with them (see features/index.ts). */
+  metrics?: Metrics;
   /** Seconds between re-reads of the job records (picks up edits and "run now" flags). */
   jobSyncSeconds?: number;
   serveHttp?: boolean;
@@ -49,7 +51,7 @@ export interface RunningEngine {
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   const logger = options.logger ?? createLogger();
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
   const client = await connectOrg(options.config);
   logger.info({ instanceUrl: client.conn.instanceUrl, namespace: options.config.namespace || '(none)' }, 'connected to org');
 
