@@ -8,6 +8,8 @@ import { FLOOR_MARKER, start, type StartOptions } from './start';
 
 const ROOT = path.resolve(__dirname, '..');
 const quiet = (): void => undefined;
+// Each test starts the org (and the engine) several times: allow minutes on a busy machine.
+jest.setTimeout(180_000);
 
 describe('npm start (scripts/start.ts)', () => {
   let dataDir: string;
