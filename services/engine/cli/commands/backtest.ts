@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { METHODS, runBacktest, type Backtest, type MethodName } from '../../core/forecast';
-import { loadHistory } from '../forecastSource';
+import { readOrgHistory } from '../../features/forecast/orgHistory';
+import { loadHistory, repoRoot } from '../forecastSource';
+import { connectFromOption, ORG_OPTION_HELP } from '../orgOption';
 import {
   addSourceOptions,
   modelOptionsFrom,
@@ -18,9 +21,17 @@ import {
  */
 const FlagsSchema = SourceOptionFlagsSchema.merge(ModelFlagsSchema).extend({
   period: z.enum(['month', 'quarter'], { error: '--period is month or quarter' }).default('month'),
-  from: z.string({ error: '--from YYYY-MM-DD is required: the first as-of date' }),
-  to: z.string({ error: '--to YYYY-MM-DD is required: the last as-of date' }),
+  from: z.string().optional(),
+  to: z.string().optional(),
   leakageCheck: z.boolean().default(true),
+  org: z.string().optional(),
+  demo: z.boolean().default(false),
+  seeds: z.coerce.number().int().min(1).max(200).default(5),
+  leads: z.coerce.number().int().min(500).max(1_000_000).default(5000),
+  asOf: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, '--as-of must be YYYY-MM-DD')
+    .optional(),
   json: z.boolean().default(false)
 });
 
@@ -51,7 +62,7 @@ export function formatBacktest(bt: Backtest): string {
     money(r.actual),
     ...METHODS.map(
       (m) =>
-        `${money(r.forecasts[m])} (${r.errors[m] === null ? '-' : pct((r.errors[m] as number) / r.actual)})`
+        `${money(r.forecasts[m])} (${r.errors[m] === null || r.actual === 0 ? '-' : pct((r.errors[m] as number) / r.actual)})`
     ),
     `${money(r.p10)}-${money(r.p90)}`,
     r.covered ? 'yes' : 'no'
@@ -89,6 +100,62 @@ export function formatBacktest(bt: Backtest): string {
   return `${out.join('\n')}\n`;
 }
 
+type Flags = z.infer<typeof FlagsSchema>;
+
+/** The first day of the month `offset` months from the month of `iso`. */
+function monthStart(iso: string, offset: number): string {
+  const [y, m] = iso.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + offset;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
+}
+
+/**
+ * `--demo`: the demo floor with its ground truth. The truth store belongs to the local org and
+ * the engine never reads it, so the oracle run lives in scripts/bench/forecast-demo.ts (which
+ * starts its own in-process local orgs) and this command only starts it.
+ */
+function runDemo(flags: Flags): void {
+  const script = path.join(repoRoot(), 'scripts', 'bench', 'forecast-demo.ts');
+  const args = [
+    script,
+    '--seeds',
+    String(flags.seeds),
+    '--leads',
+    String(flags.leads),
+    '--draws',
+    String(flags.draws),
+    ...(flags.asOf ? ['--as-of', flags.asOf] : []),
+    ...(flags.leakageCheck ? [] : ['--no-leakage-check']),
+    ...(flags.json ? ['--json'] : [])
+  ];
+  const tsx = path.join(repoRoot(), 'node_modules', '.bin', 'tsx');
+  const result = spawnSync(tsx, args, { stdio: 'inherit' });
+  if (result.error) throw result.error;
+  process.exitCode = result.status ?? 1;
+}
+
+async function loadFrom(flags: Flags, today: string) {
+  if (!flags.org) return { ...loadHistory(sourceFrom(flags)), asOf: today };
+  const client = await connectFromOption(flags.org);
+  const asOf = flags.asOf ?? today;
+  const read = await readOrgHistory(client, { snapshotDate: asOf });
+  return {
+    history: read.history,
+    source: `org ${client.conn.instanceUrl} (${read.via === 'bulk' ? 'Bulk API 2.0' : 'SOQL'})`,
+    skipped:
+      read.skipped.length > 0
+        ? [
+            {
+              count: read.skipped.length,
+              reason: `unusable fields (first: ${read.skipped[0]?.reason ?? ''})`
+            }
+          ]
+        : [],
+    invalid: [] as unknown[],
+    asOf
+  };
+}
+
 export function register(program: Command): void {
   const command = program
     .command('backtest')
@@ -96,21 +163,45 @@ export function register(program: Command): void {
       'Rolling-origin backtest of the forecast and its baselines (WAPE, bias, P10-P90 coverage, leakage self-test)'
     )
     .option('--period <month|quarter>', 'period forecast at each as-of date', 'month')
-    .requiredOption(
+    .option(
       '--from <date>',
-      'first as-of date (YYYY-MM-DD); as-of dates are the first day of each period'
+      'first as-of date (YYYY-MM-DD); as-of dates are the first day of each period (with --org: default 12 months back)'
     )
-    .requiredOption('--to <date>', 'last as-of date (YYYY-MM-DD)')
+    .option(
+      '--to <date>',
+      'last as-of date (YYYY-MM-DD) (with --org: default the last whole month)'
+    )
+    .option('--org <target>', `history from an org: ${ORG_OPTION_HELP}`)
+    .option(
+      '--as-of <date>',
+      'with --org: the day the org history is read as of (default today, UTC); with --demo: the floor date'
+    )
+    .option(
+      '--demo',
+      'backtest on generated demo floors and compare with the oracle of their truth store (scripts/bench/forecast-demo.ts)',
+      false
+    )
+    .option('--seeds <n>', 'with --demo: floors generated (seeds demo-1..demo-n)', '5')
+    .option('--leads <n>', 'with --demo: leads per floor', '5000')
     .option('--no-leakage-check', 'skip the leakage self-test (it doubles the run time)')
     .option('--json', 'print the full backtest as JSON', false);
   addSourceOptions(command);
-  command.action((raw: Record<string, unknown>) => {
+  command.action(async (raw: Record<string, unknown>) => {
     const flags = zodFlags(FlagsSchema, raw);
-    const loaded = loadHistory(sourceFrom(flags));
+    if (flags.demo) return runDemo(flags);
+    // Time enters here, at the edge: "today" for an org's history.
+    const today = new Date().toISOString().slice(0, 10);
+    const loaded = await loadFrom(flags, today);
+    const from = flags.from ?? (flags.org ? monthStart(loaded.asOf, -12) : undefined);
+    const to = flags.to ?? (flags.org ? monthStart(loaded.asOf, -1) : undefined);
+    if (!from || !to)
+      throw new Error(
+        '--from and --to YYYY-MM-DD are required (the first and last as-of dates) unless --org or --demo is given'
+      );
     const bt = runBacktest(loaded.history, {
       period: flags.period,
-      from: flags.from,
-      to: flags.to,
+      from,
+      to,
       seed: flags.seed,
       leakageCheck: flags.leakageCheck,
       options: modelOptionsFrom(flags)
@@ -122,7 +213,7 @@ export function register(program: Command): void {
       return;
     }
     const notes = [
-      `Source: ${path.relative(process.cwd(), loaded.source) || loaded.source} (${loaded.history.opportunities.length.toLocaleString('en-US')} opportunities)`,
+      `Source: ${flags.org ? loaded.source : path.relative(process.cwd(), loaded.source) || loaded.source} (${loaded.history.opportunities.length.toLocaleString('en-US')} opportunities)`,
       ...loaded.skipped.map((s) => `Left out: ${s.count} rows with ${s.reason}.`)
     ];
     if (loaded.invalid.length > 0)

@@ -9,7 +9,9 @@ import {
   type Dimension,
   type Forecast
 } from '../../core/forecast';
+import { refreshForecast } from '../../features/forecast/refresh';
 import { loadHistory } from '../forecastSource';
+import { connectFromOption, ORG_OPTION_HELP } from '../orgOption';
 import {
   addSourceOptions,
   modelOptionsFrom,
@@ -53,8 +55,70 @@ const FlagsSchema = SourceOptionFlagsSchema.merge(ModelFlagsSchema).extend({
   top: count('top', 1_000_000),
   records: z.boolean().default(false),
   namespace: z.string().default(''),
+  org: z.string().optional(),
+  write: z.boolean().default(true),
   json: z.boolean().default(false)
 });
+type Flags = z.infer<typeof FlagsSchema>;
+
+/**
+ * `--org`: the same refresh the "Forecast Refresh" job runs: history from the org, forecast,
+ * short backtest for the accuracy, upsert of Forecast__c / Forecast_Line__c (unless --no-write).
+ */
+async function forecastOrg(flags: Flags): Promise<void> {
+  const client = await connectFromOption(flags.org);
+  // Time enters here, at the edge: "today" (UTC) and when the records were generated.
+  const now = new Date();
+  const result = await refreshForecast(
+    client,
+    {
+      asOf: flags.asOf ?? now.toISOString().slice(0, 10),
+      seed: flags.seed,
+      write: flags.write,
+      options: {
+        ...modelOptionsFrom(flags),
+        horizon: { months: flags.months, quarters: flags.quarters, years: flags.years }
+      }
+    },
+    now
+  );
+  if (flags.records) {
+    process.stdout.write(`${JSON.stringify(result.records, null, 2)}\n`);
+    return;
+  }
+  if (flags.json) {
+    const { records: _records, backtests, ...rest } = result;
+    const scores = Object.fromEntries(
+      Object.entries(backtests).map(([k, b]) => [k, { scores: b.scores, coverage: b.coverage }])
+    );
+    process.stdout.write(
+      `${JSON.stringify({ source: client.conn.instanceUrl, ...rest, backtests: scores }, null, 2)}\n`
+    );
+    return;
+  }
+  const pct = (x: number | null): string => (x === null ? 'none yet' : `${(x * 100).toFixed(1)}%`);
+  const notes = [
+    `Source: org ${client.conn.instanceUrl} (${result.opportunities.toLocaleString('en-US')} opportunities read by ${result.readVia === 'bulk' ? 'Bulk API 2.0' : 'SOQL'}${result.skipped.length > 0 ? `, ${result.skipped.length} unusable left out` : ''}); seed ${result.seed}.`,
+    `Accuracy: ${Object.entries(result.accuracy)
+      .map(
+        ([type, a]) =>
+          `${type} WAPE ${pct(a.wape)}, P10-P90 coverage ${pct(a.coverage)} (${a.source})`
+      )
+      .join('; ')}.`,
+    flags.write
+      ? `Wrote ${result.written.forecasts} Forecast__c and ${result.written.lines} Forecast_Line__c records (upsert on Key__c)${
+          result.written.failed.length > 0
+            ? `; ${result.written.failed.length} FAILED: ${result.written.failed
+                .slice(0, 3)
+                .map((f) => `${f.key} ${f.message ?? ''}`)
+                .join('; ')}`
+            : ''
+        }.`
+      : 'Not written (--no-write).'
+  ];
+  process.stdout.write(`${notes.join('\n')}\n\n${formatForecast(result.forecast, flags.top)}`);
+  if (result.written.failed.length > 0) process.exitCode = 1;
+}
 
 const money = (x: number): string => Math.round(x).toLocaleString('en-US');
 
@@ -104,7 +168,7 @@ export function register(program: Command): void {
     )
     .option(
       '--as-of <date>',
-      "forecast standing at this date (YYYY-MM-DD); default: the export's snapshot date"
+      "forecast standing at this date (YYYY-MM-DD); default: the export's snapshot date (with --org: today, UTC)"
     )
     .option('--months <n>', 'months forecast, from the current one', '3')
     .option('--quarters <n>', 'quarters forecast, from the current one', '2')
@@ -125,10 +189,16 @@ export function register(program: Command): void {
       false
     )
     .option('--namespace <ns>', 'namespace prefix for --records (empty: none)', '')
+    .option(
+      '--org <target>',
+      `forecast from an org's history and write the records to it: ${ORG_OPTION_HELP}`
+    )
+    .option('--no-write', 'with --org: compute and print only, write nothing')
     .option('--json', 'print the forecast as JSON', false);
   addSourceOptions(command);
-  command.action((raw: Record<string, unknown>) => {
+  command.action(async (raw: Record<string, unknown>) => {
     const flags = zodFlags(FlagsSchema, raw);
+    if (flags.org) return forecastOrg(flags);
     const loaded = loadHistory(sourceFrom(flags));
     const asOf = flags.asOf ?? isoFromDay(resolveSnapshot(loaded.history));
     const result = forecast(loaded.history, {
