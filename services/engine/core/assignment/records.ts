@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orgBoolean, orgNumber, orgText } from '../orgValues';
 import { CoreInputError } from './errors';
 import {
   ASSET_TYPES,
@@ -22,19 +23,7 @@ import { WEEKDAYS, type Weekday } from './shift';
  * booleans) or from Bulk API 2.0 CSV (everything a string, empty for null), so the schemas
  * accept both.
  */
-export const orgNumber = z.preprocess((v) => {
-  if (v === '' || v === undefined) return null;
-  if (typeof v === 'string') return Number(v);
-  return v;
-}, z.number().nullable());
-
-export const orgBoolean = z.preprocess((v) => {
-  if (v === 'true') return true;
-  if (v === 'false' || v === '' || v === null || v === undefined) return false;
-  return v;
-}, z.boolean());
-
-export const orgText = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.string().nullable());
+export { orgBoolean, orgNumber, orgText };
 
 export const repCapacityRecordSchema = z.object({
   User__c: z.string().min(1),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orgBoolean, orgNumber, orgText } from '../orgValues';
 import { apiNames, type FieldName, type ObjectName } from '../../schema';
 
 /**
@@ -22,19 +23,7 @@ export class InputError extends Error {
 }
 
 /** Values come from REST JSON (typed) or Bulk API 2.0 CSV (all strings, empty for null). */
-export const orgNumber = z.preprocess((v) => {
-  if (v === '' || v === undefined) return null;
-  if (typeof v === 'string') return Number(v);
-  return v;
-}, z.number().nullable());
-
-export const orgBoolean = z.preprocess((v) => {
-  if (v === 'true') return true;
-  if (v === 'false' || v === '' || v === null || v === undefined) return false;
-  return v;
-}, z.boolean());
-
-export const orgText = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.string().nullable());
+export { orgBoolean, orgNumber, orgText };
 
 /** A record schema whose keys must be field names of `object` in services/engine/schema. */
 export function orgRecordSchema<O extends ObjectName, S extends z.ZodRawShape>(
