@@ -20,6 +20,18 @@ import LABEL_COL_COUNT from '@salesforce/label/c.ASL_EQ_Col_Count';
 import LABEL_SHOW_REPS from '@salesforce/label/c.ASL_EQ_Show_Reps';
 import LABEL_REPS_IN from '@salesforce/label/c.ASL_EQ_Reps_In';
 import LABEL_NO_STRATUM from '@salesforce/label/c.ASL_EQ_No_Stratum';
+import LABEL_AUDIT_TITLE from '@salesforce/label/c.ASL_EQ_Audit_Title';
+import LABEL_AUDIT_RUN from '@salesforce/label/c.ASL_EQ_Audit_Run';
+import LABEL_AUDIT_EQUAL from '@salesforce/label/c.ASL_EQ_Audit_Equal';
+import LABEL_AUDIT_UNEQUAL from '@salesforce/label/c.ASL_EQ_Audit_Unequal';
+import LABEL_AUDIT_NOT_REPRODUCED from '@salesforce/label/c.ASL_EQ_Audit_Not_Reproduced';
+import LABEL_AUDIT_NO_TESTS from '@salesforce/label/c.ASL_EQ_Audit_No_Tests';
+import LABEL_AUDIT_UNREADABLE from '@salesforce/label/c.ASL_EQ_Audit_Unreadable';
+import LABEL_COL_DIMENSION from '@salesforce/label/c.ASL_EQ_Col_Dimension';
+import LABEL_COL_P_VALUE from '@salesforce/label/c.ASL_EQ_Col_P_Value';
+import LABEL_COL_P_HOLM from '@salesforce/label/c.ASL_EQ_Col_P_Holm';
+import LABEL_COL_METHOD from '@salesforce/label/c.ASL_EQ_Col_Method';
+import LABEL_COL_N from '@salesforce/label/c.ASL_EQ_Col_N';
 
 const ASSIGNMENTS_QUERY = gql`
     query equalityAssignments($since: DateTime, $pageSize: Int) {
@@ -61,13 +73,90 @@ const ASSIGNMENTS_QUERY = gql`
     }
 `;
 
+/*
+ * The engine's Audit job writes its report as JSON into Job_Run__c.Result__c
+ * (services/engine/features/assignment/audit.ts, auditResultJson); Partial runs are audits whose
+ * ledger did not reproduce, and they still carry the tests.
+ */
+const AUDIT_QUERY = gql`
+    query equalityAudit {
+        uiapi {
+            query {
+                Job_Run__c(
+                    where: {
+                        and: [
+                            { Job_Type__c: { eq: "Audit" } }
+                            { Outcome__c: { in: ["Succeeded", "Partial"] } }
+                        ]
+                    }
+                    orderBy: { Finished_At__c: { order: DESC } }
+                    first: 1
+                ) {
+                    edges {
+                        node {
+                            Id
+                            Finished_At__c {
+                                value
+                            }
+                            Outcome__c {
+                                value
+                            }
+                            Result__c {
+                                value
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+`;
+
+/** p-values below this show as "< 0.001": more digits suggest a precision the test lacks. */
+const P_FLOOR = 0.001;
+
+function formatP(value) {
+    if (value === null || value === undefined || !Number.isFinite(Number(value))) {
+        return '';
+    }
+    return Number(value) < P_FLOOR ? `< ${P_FLOOR}` : Number(value).toFixed(3);
+}
+
+/** Reads the audit of one Job_Run__c; a result that is not the audit's JSON is an error. */
+function parseAudit(node) {
+    const text = fieldValue(node, 'Result__c');
+    let result;
+    try {
+        result = JSON.parse(text);
+    } catch (e) {
+        return { error: formatLabel(LABEL_AUDIT_UNREADABLE, e.message) };
+    }
+    if (!result || result.kind !== 'audit' || !Array.isArray(result.tests)) {
+        return { error: formatLabel(LABEL_AUDIT_UNREADABLE, 'kind is not "audit"') };
+    }
+    return { result };
+}
+
 /**
  * The equality report: how many assets each rep received in each stratum, from the
  * assignment ledger (randomized assignments only).
  */
 export default class EqualityReport extends LightningElement {
-    /** Start of the window (ISO date-time); assignments from then on are counted. */
-    @api since;
+    /**
+     * Start of the window (ISO date-time); assignments from then on are counted. The Line
+     * Monitor moves it on Refresh and engine signals, which is when the audit is read again too.
+     */
+    @api
+    get since() {
+        return this.sinceValue;
+    }
+    set since(value) {
+        const moved = this.sinceValue !== undefined && value !== this.sinceValue;
+        this.sinceValue = value;
+        if (moved && this.auditWire && this.auditWire.refresh) {
+            this.auditWire.refresh();
+        }
+    }
     /** Most ledger rows read; at most 2000, the GraphQL page limit. */
     @api pageSize = 2000;
 
@@ -84,7 +173,13 @@ export default class EqualityReport extends LightningElement {
         colMost: LABEL_COL_MOST,
         colGap: LABEL_COL_GAP,
         colRep: LABEL_COL_REP,
-        colCount: LABEL_COL_COUNT
+        colCount: LABEL_COL_COUNT,
+        auditTitle: LABEL_AUDIT_TITLE,
+        colDimension: LABEL_COL_DIMENSION,
+        colPValue: LABEL_COL_P_VALUE,
+        colPHolm: LABEL_COL_P_HOLM,
+        colMethod: LABEL_COL_METHOD,
+        colN: LABEL_COL_N
     };
 
     report = { strata: [], reps: [] };
@@ -93,6 +188,12 @@ export default class EqualityReport extends LightningElement {
     loaded = false;
     loadError = null;
     selectedStratum = null;
+    /** The latest audit run: { finishedAt, outcome, result } or { error }; null when none. */
+    audit = null;
+    auditWire;
+    sinceValue;
+    auditLoaded = false;
+    auditError = null;
 
     get variables() {
         return this.since
@@ -124,6 +225,76 @@ export default class EqualityReport extends LightningElement {
                 this.selectedStratum = null;
             }
         }
+    }
+
+    @wire(graphql, { query: AUDIT_QUERY })
+    wiredAudit(result) {
+        this.auditWire = result;
+        const { data, errors } = result;
+        if (errors) {
+            this.auditError = reduceErrors(errors).join(' ');
+            this.auditLoaded = true;
+        } else if (data) {
+            const [node] = connectionNodes(data.uiapi.query.Job_Run__c);
+            this.audit = node
+                ? {
+                      finishedAt: fieldValue(node, 'Finished_At__c'),
+                      outcome: fieldValue(node, 'Outcome__c'),
+                      ...parseAudit(node)
+                  }
+                : null;
+            this.auditError = this.audit && this.audit.error ? this.audit.error : null;
+            this.auditLoaded = true;
+        }
+    }
+
+    /** The "run asl audit" hint is for orgs where no audit has run yet. */
+    get showPValueHint() {
+        return this.auditLoaded && !this.auditError && !this.audit;
+    }
+
+    get hasAudit() {
+        return !!(this.audit && this.audit.result);
+    }
+
+    get auditRunText() {
+        const { result } = this.audit;
+        const period = result.period || {};
+        return formatLabel(
+            LABEL_AUDIT_RUN,
+            String(period.from || '').slice(0, 10),
+            String(period.to || '').slice(0, 10),
+            result.rows,
+            result.station || '-'
+        );
+    }
+
+    get auditFinishedAt() {
+        return this.audit.finishedAt;
+    }
+
+    get auditVerdict() {
+        const { result } = this.audit;
+        if (!result.tests.length) {
+            return LABEL_AUDIT_NO_TESTS;
+        }
+        return formatLabel(result.equal ? LABEL_AUDIT_EQUAL : LABEL_AUDIT_UNEQUAL, result.alpha);
+    }
+
+    get auditNotReproduced() {
+        const replay = this.audit.result.replay;
+        return replay && replay.reproduced === false ? LABEL_AUDIT_NOT_REPRODUCED : '';
+    }
+
+    get auditTests() {
+        return this.audit.result.tests.map((test, index) => ({
+            key: `${test.station}:${test.dimension}:${index}`,
+            dimension: test.dimension,
+            pValue: formatP(test.pValue),
+            pHolm: formatP(test.pHolm),
+            method: test.method,
+            n: test.n
+        }));
     }
 
     get isLoading() {

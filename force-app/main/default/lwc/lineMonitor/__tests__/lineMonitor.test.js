@@ -1,14 +1,17 @@
 import { createElement } from 'lwc';
 import LineMonitor from 'c/lineMonitor';
-import { graphql, byOperation } from 'lightning/graphql';
+import { graphql, byOperation, refresh } from 'lightning/graphql';
 import { publish, resetSubscriptions } from 'lightning/empApi';
 
 const mockFlow = require('./data/lineMonitorFlow.json');
 const mockFlowEmpty = require('./data/lineMonitorFlowEmpty.json');
 const mockErrors = require('./data/lineMonitorErrors.json');
+const mockAudit = require('./data/lineMonitorAudit.json');
+const mockAuditEmpty = require('./data/lineMonitorAuditEmpty.json');
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const FLOW = byOperation('lineMonitorFlow');
+const AUDIT = byOperation('equalityAudit');
 
 async function flushPromises() {
     for (let i = 0; i < 5; i++) {
@@ -150,6 +153,32 @@ describe('c-line-monitor', () => {
         expect(graphql.lastConfigFor('equalityAssignments').variables.since).toBe(
             '2026-11-20T13:30:00.000Z'
         );
+        // The latest audit run is read again with the window.
+        expect(refresh).toHaveBeenCalledTimes(1);
+    });
+
+    it('shows the p-values of the latest audit run in the equality report', async () => {
+        const element = await createMonitor();
+        graphql.emit(mockAudit, AUDIT);
+        await flushPromises();
+        const report = element.shadowRoot.querySelector('c-equality-report').shadowRoot;
+        const rows = [...report.querySelectorAll('[data-id="audit-row"]')].map((row) =>
+            [...row.querySelectorAll('th, td')].map((cell) => cell.textContent.trim())
+        );
+        expect(rows).toEqual([
+            ['LeadSource', '0.549', '1.000', 'asymptotic', '11'],
+            ['Segment__c', '< 0.001', '< 0.001', 'monte-carlo', '11']
+        ]);
+        expect(report.querySelector('[data-id="p-value-hint"]')).toBeNull();
+    });
+
+    it('keeps the "asl audit" hint when no audit run exists', async () => {
+        const element = await createMonitor();
+        graphql.emit(mockAuditEmpty, AUDIT);
+        await flushPromises();
+        const report = element.shadowRoot.querySelector('c-equality-report').shadowRoot;
+        expect(report.querySelector('[data-id="p-value-hint"]')).not.toBeNull();
+        expect(report.querySelectorAll('[data-id="audit-row"]')).toHaveLength(0);
     });
 
     it('reads again once a burst of engine signals has passed', async () => {
