@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AssignmentEngine } from '../../features/assignment';
-import { orgNames } from '../../features/assignment/names';
+import { orgNames } from '../../org/names';
 import { queryMany } from '../../features/assignment/orgReads';
 import { JobScheduler } from '../../jobs/scheduler';
 import type { EngineJob } from '../../jobs/types';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { guidanceFor, PURPOSES, type Purpose } from '../../core/queue';
 import { LiveQueue, type RankReport } from '../../features/queue/live';
-import { naming } from '../../features/queue/reads';
+import { orgNames } from '../../org/names';
 import type { OrgClient } from '../../org/connection';
 import { queryAll } from '../../org/reads';
 import { soql } from '../../org/soql';
@@ -66,7 +66,7 @@ export interface ShownEntry {
 }
 
 export async function showQueue(client: OrgClient, sdrId: string, limit: number): Promise<ShownEntry[]> {
-  const { n, list, strip } = naming(client);
+  const { n, list, strip } = orgNames(client);
   const fieldsList = list(['Entry_Key__c', 'Rank__c', 'Purpose__c', 'Attempt_Number__c', 'Due_At__c', 'Guidance_Key__c', 'Allowed_Outcomes__c', 'Lead__r.Name', 'Lead__r.Inbound__c', 'Account__r.Name']);
   const rows = await queryAll(
     client,

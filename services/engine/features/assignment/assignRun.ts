@@ -19,7 +19,7 @@ import {
 import { soql } from '../../org/soql';
 import type { OrgClient } from '../../org/connection';
 import { writeRecords, type RecordOutcome, type WriteOp } from '../../org/writes';
-import { orgNames, type OrgNames } from './names';
+import { orgNames, type OrgNames } from '../../org/names';
 import { queryMany, type Row } from './orgReads';
 
 /**

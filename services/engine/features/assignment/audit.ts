@@ -3,7 +3,7 @@ import { createRng } from '../../core/random';
 import { soql } from '../../org/soql';
 import type { OrgClient } from '../../org/connection';
 import { floorFrom, floorQueries, LEDGER_FIELDS } from './assignRun';
-import { orgNames } from './names';
+import { orgNames } from '../../org/names';
 import { queryMany, type Row } from './orgReads';
 
 /**

@@ -7,7 +7,7 @@ import { auditFromOrg, auditResultJson } from './audit';
 import { writeRecords } from '../../org/writes';
 import { runAssignment, type AssignRunOptions, type AssignRunResult, type LedgerCache } from './assignRun';
 import { catchUpSweep, rebalance, reentry } from './jobs';
-import { orgNames } from './names';
+import { orgNames } from '../../org/names';
 import { processDispositions, type MovementResult } from './movementRun';
 import { Coalescer } from './runs';
 

@@ -4,7 +4,7 @@ import { soql } from '../../org/soql';
 import type { OrgClient } from '../../org/connection';
 import { writeRecords } from '../../org/writes';
 import { floorFrom, floorQueries, policyFields, visitOf, type AssignRunOptions, type AssignRunResult } from './assignRun';
-import { orgNames } from './names';
+import { orgNames } from '../../org/names';
 import { queryMany } from './orgReads';
 import { processDispositions } from './movementRun';
 

@@ -4,7 +4,7 @@ import { soql } from '../../org/soql';
 import type { OrgClient } from '../../org/connection';
 import { writeRecords, type RecordOutcome, type WriteOp } from '../../org/writes';
 import { floorFrom, floorQueries } from './assignRun';
-import { orgNames } from './names';
+import { orgNames } from '../../org/names';
 import { queryMany, type Row } from './orgReads';
 
 /**

@@ -14,7 +14,7 @@ import { queryAll } from '../../org/reads';
 import { writeRecords } from '../../org/writes';
 import { soql } from '../../org/soql';
 import { CalendarSetupError, searchSlots, type OrgSlotSearch, type SearchOptions } from './reads';
-import { orgNames } from './orgNames';
+import { orgNames } from '../../org/names';
 
 /**
  * Booking a demo. The hold is the org's unique index on Demo_Slot__c.Slot_Key__c: of two

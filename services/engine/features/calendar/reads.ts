@@ -17,7 +17,7 @@ import {
 import type { OrgClient } from '../../org/connection';
 import { queryAll } from '../../org/reads';
 import { fields, soql } from '../../org/soql';
-import { orgNames } from './orgNames';
+import { orgNames } from '../../org/names';
 
 /**
  * What the calendar reads from the org for one search: the demo type, the people (capacity

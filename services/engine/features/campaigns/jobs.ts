@@ -3,7 +3,7 @@ import type { JobHandler } from '../../jobs/types';
 import type { OrgClient } from '../../org/connection';
 import { queryAll } from '../../org/reads';
 import { soql } from '../../org/soql';
-import { orgNames } from '../calendar/orgNames';
+import { orgNames } from '../../org/names';
 import { campaignResults } from './runs';
 
 /**

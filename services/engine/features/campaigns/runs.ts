@@ -27,7 +27,7 @@ import type { OrgClient } from '../../org/connection';
 import { queryAll, type OrgRecord } from '../../org/reads';
 import { fields, soql } from '../../org/soql';
 import { writeRecords } from '../../org/writes';
-import { orgNames } from '../calendar/orgNames';
+import { orgNames } from '../../org/names';
 
 /**
  * Campaign tests in the org: allocate a test's campaign members to variants

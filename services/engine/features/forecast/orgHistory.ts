@@ -9,7 +9,7 @@ import {
 import type { OrgClient } from '../../org/connection';
 import { bulkQuery, count, queryAll, type OrgRecord } from '../../org/reads';
 import { soql } from '../../org/soql';
-import { orgNames, type OrgNames } from '../calendar/orgNames';
+import { orgNames, type OrgNames } from '../../org/names';
 
 /**
  * The forecast's history read from the org: every Opportunity (owner, team, product, source,

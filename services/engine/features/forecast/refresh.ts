@@ -16,7 +16,7 @@ import { monthIndexOfDay } from '../../core/forecast/dates';
 import { createRng } from '../../core/random';
 import type { OrgClient } from '../../org/connection';
 import { writeRecords, type WriteReport } from '../../org/writes';
-import { orgNames } from '../calendar/orgNames';
+import { orgNames } from '../../org/names';
 import { readOrgHistory } from './orgHistory';
 
 /**

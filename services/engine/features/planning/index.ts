@@ -4,7 +4,7 @@ import { measuredStages, type Measured } from '../../core/planning';
 import type { OrgClient } from '../../org/connection';
 import { queryAll, type OrgRecord } from '../../org/reads';
 import { dateOnly, fields, soql } from '../../org/soql';
-import { orgNames } from '../calendar/orgNames';
+import { orgNames } from '../../org/names';
 
 /**
  * Planning and fit analysis from the org's records: the measured stations for `asl plan

@@ -19,7 +19,8 @@ import type { OrgClient } from '../../org/connection';
 import { changeEventHeaderSchema, type StreamingMessage } from '../../org/streaming';
 import { writeRecords, type WriteOp, type WriteReport } from '../../org/writes';
 import { EntryLedger, type ClosedStatus, type EntryRecord } from './entries';
-import { naming, readFloor, readLeads, type OrgNaming } from './reads';
+import { orgNames, type OrgNames } from '../../org/names';
+import { readFloor, readLeads } from './reads';
 
 /**
  * The queue of a running engine: the live core state (core/queue) of the SDR station, kept in
@@ -93,7 +94,7 @@ const LEAD_FIELDS_THAT_MATTER = new Set(['OwnerId', 'Bin__c', 'Station__c', 'DoN
 
 export class LiveQueue {
   readonly options: QueueOptions;
-  private readonly names: OrgNaming;
+  private readonly names: OrgNames;
   private readonly clock: Clock;
   private state: QueueState | null = null;
   private stationId: string | null = null;
@@ -108,7 +109,7 @@ export class LiveQueue {
     private readonly hooks: LiveQueueHooks = {}
   ) {
     this.options = queueOptionsSchema.parse(options);
-    this.names = naming(client);
+    this.names = orgNames(client);
     this.clock = hooks.clock ?? (() => new Date());
   }
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { applyNamespace, parseNamespace, stripRecordNamespace } from '../../schema';
 import type { QueueInputRaw, QueueRules } from '../../core/queue';
 import type { OrgClient } from '../../org/connection';
 import { queryAll, type OrgRecord } from '../../org/reads';
-import { fields, id, soql } from '../../org/soql';
+import { orgNames, type OrgNames } from '../../org/names';
+import { soql } from '../../org/soql';
 
 /**
  * What the queue reads from the org for a full ranking, in unprefixed names: the SDR station,
@@ -12,27 +12,6 @@ import { fields, id, soql } from '../../org/soql';
  * know which outcomes the movement feature already moves) and the Open queue entries the
  * engine wrote before (to withdraw those no longer planned).
  */
-export interface OrgNaming {
-  api(name: string): string;
-  n(name: string): ReturnType<typeof id>;
-  list(names: readonly string[]): ReturnType<typeof fields>;
-  /** Record keys namespaced for a write (Id stays). */
-  record(values: Record<string, unknown>): Record<string, unknown>;
-  strip(record: OrgRecord): OrgRecord;
-}
-
-export function naming(client: OrgClient): OrgNaming {
-  const ns = parseNamespace(client.config.namespace);
-  const api = (name: string) => applyNamespace(name, ns);
-  return {
-    api,
-    n: (name) => id(api(name)),
-    list: (names) => fields(names.map(api)),
-    record: (values) => Object.fromEntries(Object.entries(values).map(([key, value]) => [key === 'Id' ? key : api(key), value])),
-    strip: (record) => (ns ? stripRecordNamespace(record, ns) : record)
-  };
-}
-
 export class QueueSetupError extends Error {
   constructor(
     readonly field: string,
@@ -100,12 +79,12 @@ export interface FloorReadOptions {
   historyDays: number;
 }
 
-async function read(client: OrgClient, names: OrgNaming, query: string): Promise<OrgRecord[]> {
+async function read(client: OrgClient, names: OrgNames, query: string): Promise<OrgRecord[]> {
   return (await queryAll(client, query)).map((record) => names.strip(record));
 }
 
 export async function readStation(client: OrgClient, stationKey: string): Promise<z.infer<typeof stationRow>> {
-  const names = naming(client);
+  const names = orgNames(client);
   const { n, list } = names;
   const rows = await read(client, names, soql`SELECT Id, ${list(['Handling_Minutes__c', 'Hourly_Cap_Override__c'])} FROM ${n('Station__c')} WHERE ${n('Key__c')} = ${stationKey}`);
   const parsed = stationRow.safeParse(rows[0]);
@@ -117,7 +96,7 @@ export async function readStation(client: OrgClient, stationKey: string): Promis
 
 /** The SDR station's active reps; a rep is on the station when its Station_Keys__c lists the key. */
 export async function readReps(client: OrgClient, stationKey: string): Promise<OrgRecord[]> {
-  const names = naming(client);
+  const names = orgNames(client);
   const rows = await read(client, names, soql`SELECT ${names.list(REP_FIELDS)} FROM ${names.n('Rep_Capacity__c')} WHERE ${names.n('Active__c')} = true`);
   return rows
     .filter((row) => String(row.Station_Keys__c ?? '').split(';').map((key) => key.trim()).includes(stationKey))
@@ -125,7 +104,7 @@ export async function readReps(client: OrgClient, stationKey: string): Promise<O
 }
 
 export async function readLeads(client: OrgClient, stationId: string, rules: QueueRules, ids?: readonly string[]): Promise<OrgRecord[]> {
-  const names = naming(client);
+  const names = orgNames(client);
   const { n, list } = names;
   const bins = [...rules.activeBins, rules.nurtureBin];
   const base = soql`SELECT ${list(LEAD_FIELDS)} FROM Lead WHERE IsConverted = false AND ${n('Bin__c')} IN ${bins} AND (${n('Station__c')} = ${stationId} OR ${n('Station__c')} = null)`;
@@ -135,7 +114,7 @@ export async function readLeads(client: OrgClient, stationId: string, rules: Que
 }
 
 export async function readFloor(client: OrgClient, options: FloorReadOptions): Promise<QueueFloor> {
-  const names = naming(client);
+  const names = orgNames(client);
   const { n, list } = names;
   const station = await readStation(client, options.stationKey);
   const bins = [...options.rules.activeBins, options.rules.nurtureBin];

@@ -6,7 +6,7 @@ import type { OrgClient } from '../../org/connection';
 import { queryAll } from '../../org/reads';
 import { dateOnly, soql } from '../../org/soql';
 import { writeRecords } from '../../org/writes';
-import { orgNames } from '../calendar/orgNames';
+import { orgNames } from '../../org/names';
 
 /**
  * The "Report" job: the daily, weekly or monthly management summary (Scope__c

@@ -1,5 +1,5 @@
-import type { OrgClient } from '../../org/connection';
-import { soql } from '../../org/soql';
+import type { OrgClient } from './connection';
+import { soql } from './soql';
 import { orgNames } from './names';
 
 const clientWith = (namespace: string) => ({ config: { namespace } }) as unknown as OrgClient;

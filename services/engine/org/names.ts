@@ -1,12 +1,12 @@
-import { applyNamespace, parseNamespace, stripRecordNamespace } from '../../schema';
-import type { OrgClient } from '../../org/connection';
-import type { OrgRecord } from '../../org/reads';
-import { fields, id } from '../../org/soql';
+import { applyNamespace, parseNamespace, stripRecordNamespace } from '../schema';
+import type { OrgClient } from './connection';
+import type { OrgRecord } from './reads';
+import { fields, id } from './soql';
 
 /**
- * Namespaced names for the SOQL and writes of the calendar and campaign features: core code
- * and these features use the unprefixed names of docs/data-model.md; the org sees
- * `ns__Field__c` when the package is installed with a namespace.
+ * Namespaced names for every feature's SOQL and writes: core code and the features use the
+ * unprefixed names of docs/data-model.md; the org sees `ns__Field__c` when the package is
+ * installed with a namespace (the same rule as schema/apiNames).
  */
 export interface OrgNames {
   api(name: string): string;
