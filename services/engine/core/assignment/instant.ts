@@ -1,3 +1,5 @@
+import { daysFromCivil } from '../civilDays';
+
 /**
  * Fast parse of the ISO 8601 instants the org returns (`2024-05-06T15:00:00.000Z`, or with
  * `+0000` / `+00:00` as Salesforce REST writes them): plain digit arithmetic, about ten
@@ -12,16 +14,6 @@ function digits(s: string, from: number, count: number): number {
     v = v * 10 + d;
   }
   return v;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "days_from_civil"). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 export function parseInstant(s: string): number {

@@ -1,3 +1,5 @@
+import { daysFromCivil } from '../civilDays';
+
 /**
  * Calendar arithmetic for forecasting on whole UTC days. A `Day` is the number of days since
  * 1970-01-01; month and period boundaries are computed with Date.UTC, which is pure.
@@ -55,16 +57,6 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function daysInMonth(year: number, month0: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return month0 === 1 && leap ? 29 : (MONTH_DAYS[month0] as number);
-}
-
-/** Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar. */
-function daysFromCivil(y: number, m: number, d: number): Day {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 export function isoFromDay(day: Day): string {
