@@ -16,8 +16,6 @@ import {
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_BB_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
-import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_OWNER from '@salesforce/label/c.ASL_BB_Owner';
 import LABEL_ALL_OWNERS from '@salesforce/label/c.ASL_BB_All_Owners';
 import LABEL_MY_ASSETS from '@salesforce/label/c.ASL_BB_My_Assets';
@@ -163,8 +161,6 @@ export default class BinBoard extends LightningElement {
     labels = {
         title: LABEL_TITLE,
         refresh: LABEL_REFRESH,
-        loading: LABEL_LOADING,
-        error: LABEL_ERROR,
         owner: LABEL_OWNER,
         assetType: LABEL_ASSET_TYPE,
         empty: LABEL_EMPTY

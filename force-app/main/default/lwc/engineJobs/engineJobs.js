@@ -14,8 +14,6 @@ import {
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_EJ_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
-import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_EMPTY from '@salesforce/label/c.ASL_EJ_Empty';
 import LABEL_TRUNCATED from '@salesforce/label/c.ASL_EJ_Truncated';
 import LABEL_NEW from '@salesforce/label/c.ASL_EJ_New';
@@ -167,8 +165,6 @@ export default class EngineJobs extends LightningElement {
     labels = {
         title: LABEL_TITLE,
         refresh: LABEL_REFRESH,
-        loading: LABEL_LOADING,
-        error: LABEL_ERROR,
         empty: LABEL_EMPTY,
         newJob: LABEL_NEW,
         create: LABEL_CREATE,

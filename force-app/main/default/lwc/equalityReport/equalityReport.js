@@ -3,8 +3,6 @@ import { gql, graphql } from 'lightning/graphql';
 import { connectionNodes, fieldValue, formatLabel, isTruncated, reduceErrors } from 'c/aslUtils';
 import { equalityReport } from 'c/lineMetrics';
 import LABEL_TITLE from '@salesforce/label/c.ASL_EQ_Title';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
-import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_SUMMARY from '@salesforce/label/c.ASL_EQ_Summary';
 import LABEL_EMPTY from '@salesforce/label/c.ASL_EQ_Empty';
 import LABEL_P_VALUE_HINT from '@salesforce/label/c.ASL_EQ_P_Value_Hint';
@@ -162,8 +160,6 @@ export default class EqualityReport extends LightningElement {
 
     labels = {
         title: LABEL_TITLE,
-        loading: LABEL_LOADING,
-        error: LABEL_ERROR,
         empty: LABEL_EMPTY,
         pValueHint: LABEL_P_VALUE_HINT,
         scope: LABEL_SCOPE,

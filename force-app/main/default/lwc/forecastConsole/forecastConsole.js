@@ -14,8 +14,6 @@ import {
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_FC_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
-import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_PERIOD_TYPE from '@salesforce/label/c.ASL_FC_Period_Type';
 import LABEL_MONTH from '@salesforce/label/c.ASL_FC_Month';
 import LABEL_QUARTER from '@salesforce/label/c.ASL_FC_Quarter';
@@ -120,8 +118,6 @@ export default class ForecastConsole extends LightningElement {
     labels = {
         title: LABEL_TITLE,
         refresh: LABEL_REFRESH,
-        loading: LABEL_LOADING,
-        error: LABEL_ERROR,
         periodType: LABEL_PERIOD_TYPE,
         empty: LABEL_EMPTY,
         p10: LABEL_P10,

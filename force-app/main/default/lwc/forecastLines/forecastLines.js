@@ -6,8 +6,6 @@ import LABEL_REP from '@salesforce/label/c.ASL_FC_Dim_Rep';
 import LABEL_TEAM from '@salesforce/label/c.ASL_FC_Dim_Team';
 import LABEL_PRODUCT from '@salesforce/label/c.ASL_FC_Dim_Product';
 import LABEL_TOTAL from '@salesforce/label/c.ASL_FC_Dim_Total';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
-import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_EMPTY from '@salesforce/label/c.ASL_FC_Lines_Empty';
 import LABEL_LINES_TITLE from '@salesforce/label/c.ASL_FC_Lines_Title';
 import LABEL_CHART_LINES from '@salesforce/label/c.ASL_FC_Chart_Lines';
@@ -90,8 +88,6 @@ export default class ForecastLines extends LightningElement {
 
     labels = {
         dimension: LABEL_DIMENSION,
-        loading: LABEL_LOADING,
-        error: LABEL_ERROR,
         empty: LABEL_EMPTY,
         colName: LABEL_COL_NAME,
         colP10: LABEL_COL_P10,

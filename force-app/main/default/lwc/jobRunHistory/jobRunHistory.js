@@ -2,8 +2,6 @@ import { LightningElement, api, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
 import { connectionNodes, fieldDisplay, fieldValue, formatLabel, reduceErrors } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_EJ_Runs_Title';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
-import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_EMPTY from '@salesforce/label/c.ASL_EJ_Runs_Empty';
 import LABEL_COL_STARTED from '@salesforce/label/c.ASL_EJ_Col_Started';
 import LABEL_COL_FINISHED from '@salesforce/label/c.ASL_EJ_Col_Finished';
@@ -61,8 +59,6 @@ export default class JobRunHistory extends LightningElement {
     @api pageSize = 20;
 
     labels = {
-        loading: LABEL_LOADING,
-        error: LABEL_ERROR,
         empty: LABEL_EMPTY,
         colStarted: LABEL_COL_STARTED,
         colFinished: LABEL_COL_FINISHED,

@@ -14,8 +14,6 @@ import {
 import { stationMetrics } from 'c/lineMetrics';
 import LABEL_TITLE from '@salesforce/label/c.ASL_LM_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
-import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_WINDOW from '@salesforce/label/c.ASL_LM_Window';
 import LABEL_FLOW from '@salesforce/label/c.ASL_LM_Flow';
 import LABEL_BOTTLENECK_AT from '@salesforce/label/c.ASL_LM_Bottleneck_At';
@@ -165,8 +163,6 @@ export default class LineMonitor extends LightningElement {
     labels = {
         title: LABEL_TITLE,
         refresh: LABEL_REFRESH,
-        loading: LABEL_LOADING,
-        error: LABEL_ERROR,
         flow: LABEL_FLOW,
         noStations: LABEL_NO_STATIONS
     };

@@ -11,8 +11,6 @@ import {
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_SC_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
-import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_DONE from '@salesforce/label/c.ASL_SC_Done';
 import LABEL_TODO from '@salesforce/label/c.ASL_SC_Todo';
 import LABEL_FIX from '@salesforce/label/c.ASL_SC_Fix';
@@ -138,8 +136,6 @@ export default class SetupChecklist extends NavigationMixin(LightningElement) {
     labels = {
         title: LABEL_TITLE,
         refresh: LABEL_REFRESH,
-        loading: LABEL_LOADING,
-        error: LABEL_ERROR,
         fix: LABEL_FIX
     };
 

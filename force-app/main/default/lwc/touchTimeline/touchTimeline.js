@@ -10,7 +10,6 @@ import {
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_Timeline_Title';
 import LABEL_EMPTY from '@salesforce/label/c.ASL_Timeline_Empty';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
 import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_BY from '@salesforce/label/c.ASL_Timeline_By';
 import LABEL_REASON from '@salesforce/label/c.ASL_Timeline_Reason';
@@ -89,7 +88,7 @@ export default class TouchTimeline extends LightningElement {
     /** How many touches to load (newest first). */
     @api pageSize = 20;
 
-    labels = { title: LABEL_TITLE, empty: LABEL_EMPTY, loading: LABEL_LOADING, error: LABEL_ERROR };
+    labels = { title: LABEL_TITLE, empty: LABEL_EMPTY, error: LABEL_ERROR };
 
     touches = [];
     errorMessages = null;

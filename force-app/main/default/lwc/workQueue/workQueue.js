@@ -15,8 +15,6 @@ import {
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_WQ_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
-import LABEL_LOADING from '@salesforce/label/c.ASL_Common_Loading';
-import LABEL_ERROR from '@salesforce/label/c.ASL_Common_Error';
 import LABEL_EMPTY from '@salesforce/label/c.ASL_WQ_Empty';
 import LABEL_EMPTY_HINT from '@salesforce/label/c.ASL_WQ_Empty_Hint';
 import LABEL_IN_QUEUE from '@salesforce/label/c.ASL_WQ_In_Queue';
@@ -156,8 +154,6 @@ export default class WorkQueue extends LightningElement {
     labels = {
         title: LABEL_TITLE,
         refresh: LABEL_REFRESH,
-        loading: LABEL_LOADING,
-        error: LABEL_ERROR,
         empty: LABEL_EMPTY,
         emptyHint: LABEL_EMPTY_HINT,
         purpose: LABEL_PURPOSE,

@@ -52,6 +52,10 @@ async function choose(element, id, value) {
     await flushPromises();
 }
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-bin-board', () => {
     beforeEach(() => {
         jest.useFakeTimers();
@@ -181,7 +185,7 @@ describe('c-bin-board', () => {
         const element = await createBoard();
         graphql.emit(mockAssetsEmpty, ASSETS);
         await flushPromises();
-        expect(element.shadowRoot.querySelector('[data-id="empty"]')).not.toBeNull();
+        expect(status(element, 'empty')).not.toBeNull();
         expect(bins(element).every((bin) => bin.total === 0)).toBe(true);
     });
 
@@ -198,7 +202,7 @@ describe('c-bin-board', () => {
         const element = await createBoard();
         graphql.emitErrors(mockErrors, ASSETS);
         await flushPromises();
-        expect(element.shadowRoot.querySelector('[data-id="load-error"]').textContent).toBe(
+        expect(status(element, 'load-error').textContent).toBe(
             "Field 'Bin__c' in type 'Lead' is undefined"
         );
         expect(element.shadowRoot.querySelector('c-bin-card')).toBeNull();

@@ -58,6 +58,10 @@ async function fillNewJob(element, { name, type, cron, scope, enabled }) {
     await flushPromises();
 }
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-engine-jobs', () => {
     afterEach(() => {
         while (document.body.firstChild) {
@@ -126,7 +130,7 @@ describe('c-engine-jobs', () => {
 
     it('says when there are no jobs yet', async () => {
         const element = await createConsole(mockJobsEmpty);
-        expect($(element, '[data-id="empty"]')).not.toBeNull();
+        expect(status(element, 'empty')).not.toBeNull();
         expect(element.shadowRoot.querySelectorAll('[data-id="job-row"]')).toHaveLength(0);
         expect($(element, 'c-job-run-history')).toBeNull();
     });
@@ -135,7 +139,7 @@ describe('c-engine-jobs', () => {
         const element = await createConsole(null);
         graphql.emitErrors(mockErrors, JOBS);
         await flushPromises();
-        expect($(element, '[data-id="load-error"]').textContent).toBe(
+        expect(status(element, 'load-error').textContent).toBe(
             'Insufficient privileges: Engine_Job__c is not accessible'
         );
         expect(element.shadowRoot.querySelectorAll('[data-id="job-row"]')).toHaveLength(0);

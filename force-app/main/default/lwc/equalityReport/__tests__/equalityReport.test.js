@@ -29,6 +29,10 @@ async function createReport() {
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const cells = (row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent.trim());
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-equality-report', () => {
     afterEach(() => {
         while (document.body.firstChild) {
@@ -170,7 +174,7 @@ describe('c-equality-report', () => {
         const element = await createReport();
         graphql.emit(mockAssignmentsEmpty, byOperation('equalityAssignments'));
         await flushPromises();
-        expect($(element, '[data-id="empty"]')).not.toBeNull();
+        expect(status(element, 'empty')).not.toBeNull();
         expect(element.shadowRoot.querySelectorAll('[data-id="stratum-row"]')).toHaveLength(0);
     });
 
@@ -187,7 +191,7 @@ describe('c-equality-report', () => {
         const element = await createReport();
         graphql.emitErrors(mockErrors, byOperation('equalityAssignments'));
         await flushPromises();
-        expect($(element, '[data-id="load-error"]').textContent).toBe(
+        expect(status(element, 'load-error').textContent).toBe(
             'Insufficient privileges: Assignment__c is not accessible'
         );
     });

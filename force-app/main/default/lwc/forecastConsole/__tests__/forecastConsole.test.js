@@ -37,6 +37,10 @@ async function loadConsole(props) {
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const text = (element, id) => $(element, `[data-id="${id}"]`).textContent;
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-forecast-console', () => {
     beforeEach(() => {
         jest.useFakeTimers();
@@ -127,7 +131,7 @@ describe('c-forecast-console', () => {
         );
         await flushPromises();
         expect(graphql.lastConfigFor('forecastPeriods').variables.periodType).toBe('Year');
-        expect($(element, 'lightning-spinner')).not.toBeNull();
+        expect(status(element, 'loading')).not.toBeNull();
     });
 
     it('is accessible with a period selected', async () => {
@@ -140,7 +144,7 @@ describe('c-forecast-console', () => {
         const element = await createConsole();
         graphql.emit(mockForecastsEmpty, PERIODS);
         await flushPromises();
-        expect($(element, '[data-id="empty"]')).not.toBeNull();
+        expect(status(element, 'empty')).not.toBeNull();
         expect($(element, 'c-forecast-chart')).toBeNull();
     });
 
@@ -148,7 +152,7 @@ describe('c-forecast-console', () => {
         const element = await createConsole();
         graphql.emitErrors(mockErrors, PERIODS);
         await flushPromises();
-        expect(text(element, 'load-error')).toBe(
+        expect(status(element, 'load-error').textContent).toBe(
             "Field 'Forecast__c' in type 'RecordQuery' is undefined"
         );
     });

@@ -28,6 +28,10 @@ async function createLines(props = {}) {
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-forecast-lines', () => {
     afterEach(() => {
         while (document.body.firstChild) {
@@ -83,7 +87,7 @@ describe('c-forecast-lines', () => {
         );
         await flushPromises();
         expect(graphql.lastConfigFor('forecastLines').variables.dimension).toBe('Product');
-        expect($(element, 'lightning-spinner')).not.toBeNull();
+        expect(status(element, 'loading')).not.toBeNull();
     });
 
     it('starts with the dimension it is given', async () => {
@@ -102,7 +106,7 @@ describe('c-forecast-lines', () => {
         const element = await createLines();
         graphql.emit(mockLinesEmpty);
         await flushPromises();
-        expect($(element, '[data-id="empty"]')).not.toBeNull();
+        expect(status(element, 'empty')).not.toBeNull();
         expect($(element, 'c-forecast-chart')).toBeNull();
     });
 
@@ -110,7 +114,7 @@ describe('c-forecast-lines', () => {
         const element = await createLines();
         graphql.emitErrors(mockErrors);
         await flushPromises();
-        expect($(element, '[data-id="load-error"]').textContent).toBe(
+        expect(status(element, 'load-error').textContent).toBe(
             'Insufficient privileges: Forecast_Line__c is not accessible'
         );
     });

@@ -25,6 +25,10 @@ async function createHistory(props = {}) {
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-job-run-history', () => {
     afterEach(() => {
         while (document.body.firstChild) {
@@ -73,7 +77,7 @@ describe('c-job-run-history', () => {
         const element = await createHistory();
         graphql.emit(mockRunsEmpty);
         await flushPromises();
-        expect($(element, '[data-id="empty"]')).not.toBeNull();
+        expect(status(element, 'empty')).not.toBeNull();
         expect(element.shadowRoot.querySelectorAll('[data-id="run-row"]')).toHaveLength(0);
     });
 
@@ -81,7 +85,7 @@ describe('c-job-run-history', () => {
         const element = await createHistory();
         graphql.emitErrors(mockErrors);
         await flushPromises();
-        expect($(element, '[data-id="load-error"]').textContent).toBe(
+        expect(status(element, 'load-error').textContent).toBe(
             'Insufficient privileges: Job_Run__c is not accessible'
         );
     });

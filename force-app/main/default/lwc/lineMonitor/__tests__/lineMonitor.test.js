@@ -31,6 +31,10 @@ async function createMonitor(props = {}) {
 const rowsOf = (element) => element.shadowRoot.querySelector('c-station-flow-table').rows;
 const text = (element, id) => element.shadowRoot.querySelector(`[data-id="${id}"]`).textContent;
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-line-monitor', () => {
     beforeEach(() => {
         jest.useFakeTimers();
@@ -136,7 +140,9 @@ describe('c-line-monitor', () => {
         const element = await createMonitor();
         graphql.emitErrors(mockErrors, FLOW);
         await flushPromises();
-        expect(text(element, 'load-error')).toBe("Field 'Station__c' in type 'Lead' is undefined");
+        expect(status(element, 'load-error').textContent).toBe(
+            "Field 'Station__c' in type 'Lead' is undefined"
+        );
     });
 
     it('moves the window to now on Refresh', async () => {

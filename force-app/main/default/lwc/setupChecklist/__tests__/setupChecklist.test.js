@@ -43,6 +43,10 @@ const statusOf = (element, key) =>
 const detailOf = (element, key) =>
     item(element, key).querySelector('[data-id="detail"]').textContent;
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-setup-checklist', () => {
     beforeEach(() => {
         jest.useFakeTimers();
@@ -59,7 +63,7 @@ describe('c-setup-checklist', () => {
 
     it('shows a spinner until the checklist is read', async () => {
         const element = await createChecklist();
-        expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+        expect(status(element, 'loading')).not.toBeNull();
     });
 
     it('marks every check done on a set-up org, with counts from the records', async () => {
@@ -131,9 +135,7 @@ describe('c-setup-checklist', () => {
         const element = await createChecklist();
         graphql.emitErrors(mockErrors);
         await flushPromises();
-        expect(element.shadowRoot.querySelector('[data-id="load-error"]').textContent).toContain(
-            'Finished_At__c'
-        );
+        expect(status(element, 'load-error').textContent).toContain('Finished_At__c');
     });
 
     it('reads the checklist again on refresh', async () => {

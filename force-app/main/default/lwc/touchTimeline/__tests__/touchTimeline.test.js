@@ -21,6 +21,10 @@ async function createTimeline(assetId = '00Q000000000001AAA') {
     return element;
 }
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-touch-timeline', () => {
     afterEach(() => {
         while (document.body.firstChild) {
@@ -57,14 +61,14 @@ describe('c-touch-timeline', () => {
             '2026-11-20T16:02:00.000Z'
         );
         expect(items[1].querySelector('[data-id="outcome"]').textContent).toBe('Not Interested');
-        expect(element.shadowRoot.querySelector('[data-id="empty"]')).toBeNull();
+        expect(status(element, 'empty')).toBeNull();
     });
 
     it('says so when there is no earlier touch', async () => {
         const element = await createTimeline();
         graphql.emit(mockTouchesEmpty);
         await flushPromises();
-        expect(element.shadowRoot.querySelector('[data-id="empty"]')).not.toBeNull();
+        expect(status(element, 'empty')).not.toBeNull();
         expect(element.shadowRoot.querySelectorAll('[data-id="touch"]')).toHaveLength(0);
     });
 

@@ -33,6 +33,10 @@ const panelOf = (element) => $(element, 'c-disposition-panel');
 const outcomeButton = (element, outcome) =>
     panelOf(element).shadowRoot.querySelector(`button[data-outcome="${outcome}"]`);
 
+// The loading, error and empty states live in the shared c-load-status child.
+const status = (element, id) =>
+    element.shadowRoot.querySelector('c-load-status').shadowRoot.querySelector(`[data-id="${id}"]`);
+
 describe('c-work-queue', () => {
     afterEach(() => {
         while (document.body.firstChild) {
@@ -45,7 +49,7 @@ describe('c-work-queue', () => {
 
     it('shows a spinner until the queue arrives', async () => {
         const element = await createQueue();
-        expect($(element, 'lightning-spinner')).not.toBeNull();
+        expect(status(element, 'loading')).not.toBeNull();
         expect($(element, '[data-id="entry"]')).toBeNull();
     });
 
@@ -63,7 +67,7 @@ describe('c-work-queue', () => {
         graphql.emit(mockEntries, QUEUE);
         await flushPromises();
 
-        expect($(element, 'lightning-spinner')).toBeNull();
+        expect(status(element, 'loading')).toBeNull();
         expect($(element, '[data-id="entry"]').dataset.entryId).toBe('a0Q000000000001AAA');
         expect($(element, '[data-id="entry-name"]').textContent).toBe('Ada Lovelace');
         expect($(element, '[data-id="entry-name"]').getAttribute('href')).toBe(
@@ -363,7 +367,7 @@ describe('c-work-queue', () => {
         const element = await createQueue();
         graphql.emitErrors(mockErrors, QUEUE);
         await flushPromises();
-        expect($(element, '[data-id="load-error"]').textContent).toContain(
+        expect(status(element, 'load-error').textContent).toContain(
             "Field 'Queue_Entry__c' in type 'RecordQuery' is undefined"
         );
         expect($(element, '[data-id="empty"]')).toBeNull();
