@@ -15,6 +15,16 @@ export function createMetrics() {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers: [registry]
     }),
+    assignmentLatency: new Histogram({
+      name: 'asl_event_to_assignment_seconds',
+      help: "Time from a new lead's commit in the org (change event commitTimestamp) to its owner assigned by the engine",
+      labelNames: ['station'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+      registers: [registry]
+    }),
+    heldBack: new Gauge({ name: 'asl_station_held_back', help: 'Assets held back by flow control at the last run per station', labelNames: ['station'], registers: [registry] }),
+    releaseLimit: new Gauge({ name: 'asl_station_release_limit', help: 'Assets the station may release now (flow control); -1 without a limit', labelNames: ['station'], registers: [registry] }),
+    stationWip: new Gauge({ name: 'asl_station_wip', help: 'Assets at the station as the last assignment run saw them, and its WIP target', labelNames: ['station', 'measure'], registers: [registry] }),
     apiCalls: new Gauge({ name: 'asl_org_api_calls_used', help: "The org's daily API calls used (Sforce-Limit-Info)", registers: [registry] }),
     apiLimit: new Gauge({ name: 'asl_org_api_calls_limit', help: "The org's daily API call limit", registers: [registry] }),
     engineApiCalls: new Counter({ name: 'asl_engine_api_calls_total', help: 'API calls this engine sent', registers: [registry] }),

@@ -51,6 +51,8 @@ export interface AssignInput {
   existingKeys?: ReadonlySet<string>;
   /** Flow control: at most this many assignments now (releasePlan in core/flow). */
   releaseLimit?: number;
+  /** Why the limit is what it is (the station that sets it), shown on every held-back asset. */
+  releaseReason?: string;
   method?: DrawMethod;
 }
 
@@ -380,19 +382,40 @@ class StationRun {
   }
 }
 
+/** `2024-05-06T15:00:00.000Z`: the form toISOString and the org's CSV write, which sorts as text in time order. */
+function isCanonicalUtc(text: string): boolean {
+  return text.length === 24 && text.charCodeAt(23) === 90 && text.charCodeAt(10) === 84 && text.charCodeAt(19) === 46;
+}
+
 /**
  * Processing order: oldest first, ties by id. The sort is skipped when the org already
- * returned the assets in that order (ORDER BY Station_Entered_At__c, Id), the usual case.
+ * returned the assets in that order (ORDER BY Station_Entered_At__c, Id), the usual case;
+ * the check then compares the canonical ISO strings as text, so a million assets cost no
+ * date parsing at all (a queue time is parsed only for an asset that ends up waiting).
  */
-function processingOrder(assets: readonly AssetToAssign[]): { order: Int32Array; queuedMs: Float64Array } {
-  const queuedMs = new Float64Array(assets.length);
-  for (let i = 0; i < assets.length; i += 1) {
-    const t = parseInstant((assets[i] as AssetToAssign).queuedAt);
-    if (Number.isNaN(t)) throw new CoreInputError(`assets[${i}].queuedAt`, (assets[i] as AssetToAssign).queuedAt, 'an ISO 8601 date-time');
-    queuedMs[i] = t;
-  }
+function processingOrder(assets: readonly AssetToAssign[]): { order: Int32Array; queuedMs: (index: number) => number } {
   const order = new Int32Array(assets.length);
   for (let i = 0; i < order.length; i += 1) order[i] = i;
+  const parseAt = (i: number): number => {
+    const t = parseInstant((assets[i] as AssetToAssign).queuedAt);
+    if (Number.isNaN(t)) throw new CoreInputError(`assets[${i}].queuedAt`, (assets[i] as AssetToAssign).queuedAt, 'an ISO 8601 date-time');
+    return t;
+  };
+  let sorted = true;
+  for (let i = 1; i < assets.length && sorted; i += 1) {
+    const a = assets[i - 1] as AssetToAssign;
+    const b = assets[i] as AssetToAssign;
+    if (isCanonicalUtc(a.queuedAt) && isCanonicalUtc(b.queuedAt)) {
+      sorted = a.queuedAt < b.queuedAt || (a.queuedAt === b.queuedAt && a.id <= b.id);
+    } else {
+      sorted = false;
+    }
+  }
+  if (sorted) {
+    return { order, queuedMs: parseAt };
+  }
+  const queuedMs = new Float64Array(assets.length);
+  for (let i = 0; i < assets.length; i += 1) queuedMs[i] = parseAt(i);
   const before = (x: number, y: number): number => {
     const dt = (queuedMs[x] as number) - (queuedMs[y] as number);
     if (dt !== 0) return dt;
@@ -400,10 +423,7 @@ function processingOrder(assets: readonly AssetToAssign[]): { order: Int32Array;
     const b = (assets[y] as AssetToAssign).id;
     return a < b ? -1 : a > b ? 1 : 0;
   };
-  for (let i = 1; i < order.length; i += 1) {
-    if (before(i - 1, i) > 0) return { order: order.sort(before), queuedMs };
-  }
-  return { order, queuedMs };
+  return { order: order.sort(before), queuedMs: (i) => queuedMs[i] as number };
 }
 
 /** The idempotency key of an asset's visit to a station: `${station}:${assetId}:${visit}`. */
@@ -425,9 +445,11 @@ export function assignBatch(input: AssignInput): AssignResult {
   const waiting: WaitingAsset[] = [];
   const skipped: string[] = [];
   const limit = input.releaseLimit ?? Number.POSITIVE_INFINITY;
+  const heldDetail = `held back: release limit of ${limit} reached (${input.releaseReason ?? 'a downstream station is over its WIP target'})`;
   const stationKey = input.station.key;
   const keyPrefix = `${stationKey}:`;
-  const wait = (asset: AssetToAssign, queued: number, stratum: string, reason: WaitReason, detail: string): void => {
+  const wait = (asset: AssetToAssign, index: number, stratum: string, reason: WaitReason, detail: string): void => {
+    const queued = queuedMs(index);
     waiting.push({
       assetId: asset.id,
       assetType: asset.type,
@@ -438,37 +460,39 @@ export function assignBatch(input: AssignInput): AssignResult {
       detail
     });
   };
+  const existing = input.existingKeys !== undefined && input.existingKeys.size > 0 ? input.existingKeys : null;
   const { order, queuedMs } = processingOrder(input.assets);
   for (const index of order) {
     const asset = input.assets[index] as AssetToAssign;
-    const queued = queuedMs[index] as number;
-    if (input.existingKeys?.has(ledgerKeyOf(stationKey, asset))) {
-      skipped.push(ledgerKeyOf(stationKey, asset));
+    // One key string per asset: built here only when there are keys to check against.
+    const ledgerKey = existing ? ledgerKeyOf(stationKey, asset) : null;
+    if (ledgerKey !== null && existing?.has(ledgerKey)) {
+      skipped.push(ledgerKey);
       continue;
     }
     const { key: stratum, skills } = resolve(asset.fields);
     if (!input.station.active) {
-      wait(asset, queued, stratum, 'station-inactive', `station ${stationKey} is not active`);
+      wait(asset, index, stratum, 'station-inactive', `station ${stationKey} is not active`);
       continue;
     }
     if (run.rows.length >= limit) {
-      wait(asset, queued, stratum, 'held-by-flow-control', `release limit of ${limit} reached: a downstream station is over its WIP target`);
+      wait(asset, index, stratum, 'held-by-flow-control', heldDetail);
       continue;
     }
     const stratumRun = run.stratumRun(stratum, skills);
     if (stratumRun.roster.length === 0) {
-      wait(asset, queued, stratum, 'no-skilled-rep', `no active rep at ${stationKey} has the skills ${skills.join(', ') || '(none)'}`);
+      wait(asset, index, stratum, 'no-skilled-rep', `no active rep at ${stationKey} has the skills ${skills.join(', ') || '(none)'}`);
       continue;
     }
     const member = run.draw(stratumRun);
     if (member < 0) {
-      wait(asset, queued, stratum, 'no-eligible-rep', stratumRun.blockedDetail ?? 'no eligible rep');
+      wait(asset, index, stratum, 'no-eligible-rep', stratumRun.blockedDetail ?? 'no eligible rep');
       continue;
     }
     const block = stratumRun.block as Block;
     const slot = run.take(stratumRun, member);
     run.rows.push({
-      ledgerKey: asset.visit === undefined || asset.visit === 1 ? keyPrefix + asset.id + ':1' : ledgerKeyOf(stationKey, asset),
+      ledgerKey: ledgerKey ?? (asset.visit === undefined || asset.visit === 1 ? keyPrefix + asset.id + ':1' : ledgerKeyOf(stationKey, asset)),
       assetId: asset.id,
       assetType: asset.type,
       repId: (stratumRun.roster[member] as RosterMember).id,

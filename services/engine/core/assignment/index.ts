@@ -43,7 +43,17 @@ export { CoreInputError } from './errors';
 export * from './model';
 export * from './records';
 export { isOnLeave, localTime, shiftStatus, standardOffsetHours, WEEKDAYS, type ShiftStatus, type Weekday } from './shift';
-export { openBlocks, rebuildState } from './state';
+export {
+  encodeEngineState,
+  engineStateIsCurrent,
+  engineStateSchema,
+  openBlocks,
+  parseEngineState,
+  rebuildState,
+  stateFromEngineState,
+  ENGINE_STATE_MAX_CHARS,
+  type EngineState
+} from './state';
 export { stratumResolver, type StratumOf } from './strata';
 export { planUnits, blockQuotas, type UnitPlan } from './weights';
 export { planRebalance, type RebalancePlan, type OpenAsset } from './rebalance';

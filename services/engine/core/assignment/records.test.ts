@@ -56,7 +56,7 @@ describe('Rep_Capacity__c records', () => {
 describe('Station__c records', () => {
   it('reads every station of the default line', () => {
     const stations = defaultLine.stations.map(stationFromRecord);
-    expect(stations.map((s) => s.key)).toEqual(['SDR_CALL', 'COORDINATE', 'DEMO', 'PROPOSAL', 'ONBOARDING', 'SERVICE']);
+    expect(stations.map((s) => s.key)).toEqual(['SDR_CALL', 'COORDINATE', 'DEMO', 'SALES_ENGINEERING', 'PROPOSAL', 'ONBOARDING', 'SERVICE']);
     expect(stations[0]).toMatchObject({ handlingMinutes: 2, targetWip: 250, hourlyCapOverride: null });
   });
 

@@ -1,6 +1,7 @@
 import { rateCap } from './eligibility';
 import { parseInstant } from './instant';
-import type { AssignmentState, LedgerRow, Station, StratumState } from './model';
+import { z } from 'zod';
+import { stratumStateSchema, type AssignmentState, type LedgerRow, type Station, type StratumState } from './model';
 
 /**
  * Rebuilds the assignment state of a station from ledger rows alone. The org layer passes
@@ -38,4 +39,69 @@ export function rebuildState(station: Pick<Station, 'key' | 'handlingMinutes' | 
 /** The blocks of the state, for the org layer to fetch their rows: `Stratum__c` and `Block__c`. */
 export function openBlocks(state: AssignmentState): Array<{ stratum: string; block: number }> {
   return Object.values(state.strata).map((s) => ({ stratum: s.stratum, block: s.block }));
+}
+
+/**
+ * The open blocks kept on the station record (Station__c.Engine_State__c), so that a run can
+ * continue them without reading their ledger rows first: with the Composite limit of 5
+ * queries per call, the blocks' rows would cost a second read call on every cold start.
+ * The ledger stays the truth: the state is used only when the ledger proves it current.
+ */
+export const engineStateSchema = z.object({
+  v: z.literal(1),
+  station: z.string(),
+  /** The run that wrote it: its time, and how many drawing ledger rows it wrote at that time. */
+  asOf: z.string(),
+  drawn: z.number().int().min(0),
+  strata: z.record(z.string(), stratumStateSchema)
+});
+export type EngineState = z.infer<typeof engineStateSchema>;
+
+/** Station__c.Engine_State__c is a Long Text Area(131072). */
+export const ENGINE_STATE_MAX_CHARS = 131_072;
+
+/** The text to store after a run, or null when it does not fit (the next run reads the ledger instead). */
+export function encodeEngineState(state: AssignmentState, asOf: Date, drawn: number): string | null {
+  const text = JSON.stringify({ v: 1, station: state.station, asOf: asOf.toISOString(), drawn, strata: state.strata } satisfies EngineState);
+  return text.length <= ENGINE_STATE_MAX_CHARS ? text : null;
+}
+
+/** The stored state of this station, or null when absent, unreadable or another station's. */
+export function parseEngineState(text: unknown, stationKey: string): EngineState | null {
+  if (typeof text !== 'string' || text === '') return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = engineStateSchema.safeParse(raw);
+  return parsed.success && parsed.data.station === stationKey && !Number.isNaN(parseInstant(parsed.data.asOf)) ? parsed.data : null;
+}
+
+const second = (ms: number): number => Math.floor(ms / 1000);
+
+/**
+ * The state is current when the ledger holds, inside the window the caller read (rows
+ * assigned at or after `since`), exactly the drawing rows its run wrote at its time and none
+ * later. A later run whose state write failed, or a ledger write that failed, shows up as a
+ * difference, and the caller rebuilds from the ledger. Compared to the second: DateTime
+ * fields are not promised to keep milliseconds.
+ */
+export function engineStateIsCurrent(state: EngineState, recentRows: readonly LedgerRow[], since: Date): boolean {
+  const asOf = second(parseInstant(state.asOf));
+  if (asOf < second(since.getTime())) return false;
+  let atAsOf = 0;
+  for (const row of recentRows) {
+    if (row.station !== state.station || (row.method !== 'Permuted Block' && row.method !== 'Rebalance')) continue;
+    const at = second(parseInstant(row.assignedAt));
+    if (at > asOf) return false;
+    if (at === asOf) atAsOf += 1;
+  }
+  return atAsOf === state.drawn;
+}
+
+/** The assignment state from a current stored state plus the rate window's rows (for the hourly caps). */
+export function stateFromEngineState(engineState: EngineState, station: Pick<Station, 'key' | 'handlingMinutes' | 'hourlyCapOverride'>, recentRows: readonly LedgerRow[], now: Date): AssignmentState {
+  return { station: station.key, strata: engineState.strata, recentDraws: rebuildState(station, recentRows, now).recentDraws };
 }

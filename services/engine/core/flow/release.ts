@@ -30,8 +30,11 @@ export interface ReleasePlan {
   reach: Array<{ from: string; to: string; expected: number }>;
 }
 
+/** What release control needs of a station's flow (a LineFlow station, or one built from WIP counts). */
+export type ReleaseStation = Pick<StationFlow, 'key' | 'order' | 'wip' | 'wipTarget' | 'headcount'>;
+
 export interface ReleaseInput {
-  flow: LineFlow;
+  flow: { stations: readonly ReleaseStation[] } | LineFlow;
   /** Possible moves between stations (from the station rules). */
   edges: readonly FlowEdge[];
   /** Station visits of the window, for the measured transition rates. */
@@ -70,7 +73,7 @@ export function transitionRates(input: Pick<ReleaseInput, 'edges' | 'visits' | '
   return rates;
 }
 
-function ownHeadroom(s: StationFlow): number {
+function ownHeadroom(s: ReleaseStation): number {
   if (s.wipTarget <= 0) return s.headcount > 0 ? NO_LIMIT : 0;
   return Math.max(0, s.wipTarget - s.wip);
 }

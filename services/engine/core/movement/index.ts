@@ -16,3 +16,4 @@ export {
   type OwnerRule,
   type StationRule
 } from './rules';
+export { customerMoves, isCustomer, type AccountState, type CustomerMove } from './customers';

@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto';
 import {
   DEFAULT_POLICY,
   assetFromRecord,
+  encodeEngineState,
+  engineStateIsCurrent,
+  parseEngineState,
+  stateFromEngineState,
+  type AssignmentState,
   assignBatch,
   assignmentRecordFromRow,
   ledgerKeyOf,
@@ -21,6 +26,11 @@ import type { OrgClient } from '../../org/connection';
 import { writeRecords, type RecordOutcome, type WriteOp } from '../../org/writes';
 import { orgNames, type OrgNames } from '../../org/names';
 import { queryMany, type Row } from './orgReads';
+import { withRetry } from '../../org/retry';
+// bulkRun.ts imports this module's helpers too; both only call each other inside functions.
+import { runLargeAssignment } from './bulkRun';
+import { NO_LIMIT, releaseGate, type FlowEdge, type Gate } from '../../core/flow';
+import { z } from 'zod';
 
 /**
  * One assignment run for one station, against the org: read the floor in one composite call
@@ -74,7 +84,7 @@ export const LEDGER_FIELDS = [
   'Assigned_At__c'
 ];
 /** Ledger rows this recent are re-read every run: the hourly cap window, with margin. */
-const RECENT_WINDOW_MS = 2 * 3_600_000;
+export const RECENT_WINDOW_MS = 2 * 3_600_000;
 
 export class AssignSetupError extends Error {
   constructor(
@@ -87,9 +97,14 @@ export class AssignSetupError extends Error {
   }
 }
 
-/** The open blocks' ledger rows, kept between runs so a warm run needs one read call. */
+/**
+ * Ledger rows kept between runs of the running engine: the rate window's and, once `complete`
+ * (read from the ledger's latest blocks), the open blocks' too, so that a run whose stored
+ * state cannot be trusted still needs no extra read.
+ */
 export interface LedgerCache {
   rows: Map<string, LedgerRow>;
+  complete?: boolean;
 }
 
 export interface AssignRunOptions {
@@ -107,6 +122,8 @@ export interface AssignRunOptions {
   batchLimit?: number;
   cache?: LedgerCache;
   seed?: string;
+  /** Read every waiting lead through Bulk API 2.0 and write through it (bulkRun.ts): a backlog of any size in one run. */
+  bulk?: boolean;
   /**
    * Rebalance: assign these records (already owned) instead of the waiting ones, each under
    * its own visit key, so the new ledger row never overwrites the original assignment's.
@@ -119,9 +136,17 @@ export interface AssignRunResult {
   rows: LedgerRow[];
   repaired: number;
   waiting: WaitingAsset[];
+  /** Of the waiting, those held back by flow control (a downstream station is full). */
+  held: number;
+  /** The release gate of the run: how many the station could release and who set the limit. */
+  gate: Gate;
   failed: RecordOutcome[];
   apiCalls: number;
   readCalls: number;
+  /** Where the open blocks came from (stored state: no extra read). */
+  stateSource: StateSource;
+  /** The run read as many waiting leads as it may (batchLimit): more are probably waiting. */
+  backlog?: boolean;
   dryRun: boolean;
 }
 
@@ -204,47 +229,158 @@ async function loadOpenBlocks(client: OrgClient, names: OrgNames, stationKey: st
   return (await queryMany(client, queries)).flat();
 }
 
-export async function runAssignment(client: OrgClient, options: AssignRunOptions): Promise<AssignRunResult> {
-  const callsBefore = client.apiCalls();
-  const names = orgNames(client);
+/** Child records of a parent-to-child subquery in a REST query answer (null when none). */
+const childPage = z.object({ done: z.boolean(), nextRecordsUrl: z.string().optional(), records: z.array(z.record(z.string(), z.unknown())) }).nullish();
+
+function childRows(value: unknown, names: OrgNames): { rows: Row[]; next: string | undefined } {
+  const parsed = childPage.safeParse(value);
+  if (!parsed.success || !parsed.data) return { rows: [], next: undefined };
+  const rows = parsed.data.records.map(({ attributes: _attributes, ...record }) => names.strip(record));
+  return { rows, next: parsed.data.done ? undefined : parsed.data.nextRecordsUrl };
+}
+
+/** What the gate needs from the run's reads: the line's edges and the WIP at every station. */
+export interface LineReads {
+  edges: FlowEdge[];
+  /** Assets at each station (owned or waiting), by station key. */
+  wipAt: Record<string, number>;
+  /** Open assets per owner at the run's station. */
+  wipByOwner: Record<string, number>;
+}
+
+function lineReads(names: OrgNames, stationRows: Row[], leadWipRows: Row[], otherWipRows: Row[], floor: Floor, key: string): LineReads {
+  const edges: FlowEdge[] = [];
+  for (const station of stationRows) {
+    const from = typeof station.Key__c === 'string' ? station.Key__c : null;
+    for (const rule of childRows(station.Rules__r, names).rows) {
+      const to = typeof rule.Next_Station__c === 'string' ? floor.stationKeyById.get(rule.Next_Station__c) : undefined;
+      if (from && to) edges.push({ from, to });
+    }
+  }
+  const wipAt: Record<string, number> = {};
+  const wipByOwner: Record<string, number> = {};
+  for (const row of leadWipRows) {
+    const station = typeof row.Station__c === 'string' ? floor.stationKeyById.get(row.Station__c) : undefined;
+    const count = Number(row.wip ?? 0);
+    if (!station) continue;
+    wipAt[station] = (wipAt[station] ?? 0) + count;
+    if (station === key && typeof row.OwnerId === 'string') wipByOwner[row.OwnerId] = count;
+  }
+  for (const row of otherWipRows) {
+    if (typeof row.station === 'string') wipAt[row.station] = (wipAt[row.station] ?? 0) + Number(row.wip ?? 0);
+  }
+  return { edges, wipAt, wipByOwner };
+}
+
+/**
+ * The floor in one call, within the Composite limit of 5 queries (REST API Developer Guide,
+ * "Composite": up to 5 subrequests can be sObject Collections or queries): stations with
+ * their stored state, their rules and the station's ledger rows of the rate window as child
+ * subqueries; reps; lead WIP per station and owner (one aggregate); the waiting leads; the
+ * WIP of account and opportunity stations (one aggregate over the open stage events).
+ */
+export async function readFloor(
+  client: OrgClient,
+  names: OrgNames,
+  options: AssignRunOptions,
+  since: Date,
+  /** The bulk path reads the waiting leads through Bulk API 2.0: here it only counts them. */
+  countOnly = false
+): Promise<{ floor: Floor; assetRows: Row[]; recentRows: Row[]; storedState: unknown; line: LineReads; stationId: string }> {
   const { n, list } = names;
-  const policy = options.policy ?? DEFAULT_POLICY;
-  const since = new Date(options.now.getTime() - RECENT_WINDOW_MS);
   const key = options.station;
-  const stationFilter = options.takesUnstationed
-    ? soql`(${n('Station__r.Key__c')} = ${key} OR ${n('Station__c')} = null)`
-    : soql`${n('Station__r.Key__c')} = ${key}`;
+  const policy = options.policy ?? DEFAULT_POLICY;
   const base = floorQueries(names);
-  const cache = options.cache ?? { rows: new Map<string, LedgerRow>() };
-  // Warm (the running engine): the open blocks are cached, only the recent rows are re-read.
-  const cold = cache.rows.size === 0;
-  const reads = await queryMany(client, [
-    base.stations,
+  const stationsWithChildren = soql`SELECT ${list([...STATION_FIELDS, 'Engine_State__c'])}, (SELECT ${n('Next_Station__c')} FROM ${n('Rules__r')}), (SELECT ${list(LEDGER_FIELDS)} FROM ${n('Assignments__r')} WHERE ${n('Assigned_At__c')} >= ${since} AND ${n('Method__c')} IN ('Permuted Block', 'Rebalance') ORDER BY ${n('Assigned_At__c')}, Id) FROM ${n('Station__c')}`;
+  const [stationRows = [], repRows = [], leadWipRows = [], assetRows = [], otherWipRows = []] = await queryMany(client, [
+    stationsWithChildren,
     base.reps,
-    soql`SELECT OwnerId, COUNT(Id) wip FROM Lead WHERE ${n('Station__r.Key__c')} = ${key} AND IsConverted = false GROUP BY OwnerId LIMIT 2000`,
-    `${soql`SELECT ${list(policyFields(policy))} FROM Lead WHERE IsConverted = false AND OwnerId = ${options.unassignedOwnerId} AND ${n('Bin__c')} NOT IN ${[...AVOID_AND_CLOSED_BINS]} AND `}${stationFilter} ORDER BY ${names.api('Station_Entered_At__c')} ASC NULLS LAST, CreatedDate, Id LIMIT ${options.batchLimit ?? 2000}`,
-    cold
-      ? latestBlocksQuery(names, key)
-      : soql`SELECT ${list(LEDGER_FIELDS)} FROM ${n('Assignment__c')} WHERE ${n('Station__r.Key__c')} = ${key} AND ${n('Assigned_At__c')} >= ${since} ORDER BY ${n('Assigned_At__c')}, Id`
+    soql`SELECT ${n('Station__c')}, OwnerId, COUNT(Id) wip FROM Lead WHERE ${n('Station__c')} != null AND IsConverted = false GROUP BY ${n('Station__c')}, OwnerId LIMIT 2000`,
+    countOnly ? `SELECT COUNT(Id) n FROM Lead WHERE ${waitingWhere(names, options)}` : `${waitingQuery(names, options, policy)} LIMIT ${options.batchLimit ?? 2000}`,
+    soql`SELECT ${n('To_Value__c')} station, COUNT(Id) wip FROM ${n('Stage_Event__c')} WHERE ${n('Kind__c')} = 'Station' AND ${n('Exited_At__c')} = null AND ${n('Asset_Type__c')} != 'Lead' GROUP BY ${n('To_Value__c')} LIMIT 2000`
   ]);
-  const [stationRows = [], repRows = [], wipRows = [], assetRows = [], ledgerRows = []] = reads;
   const floor = floorFrom(stationRows, repRows);
   const station = floor.stations.find((candidate) => candidate.key === key);
   if (!station) {
     throw new AssignSetupError('--station', key, `no Station__c with Key__c ${key}; known: ${floor.stations.map((s) => s.key).join(', ') || 'none'}`);
   }
   const stationId = floor.stationIdByKey.get(key) as string;
+  const own = stationRows.find((row) => row.Id === stationId);
+  const recent = childRows(own?.Assignments__r, names);
+  const recentRows = recent.rows;
+  for (let next = recent.next; next; ) {
+    const url: string = next;
+    const more = childRows(await withRetry(() => client.conn.request(url), client.config.retry, 'queryMore'), names);
+    recentRows.push(...more.rows);
+    next = more.next;
+  }
+  return { floor, assetRows, recentRows, storedState: own?.Engine_State__c, line: lineReads(names, stationRows, leadWipRows, otherWipRows, floor, key), stationId };
+}
 
-  const recentRows = cold ? await loadOpenBlocks(client, names, key, since, ledgerRows) : ledgerRows;
-  for (const raw of recentRows) {
-    const row = ledgerRowFromRecord(raw, floor.stationKeyById);
+/** The leads waiting at the station for an owner (owned by the integration user, not in a closed bin). */
+export function waitingWhere(names: OrgNames, options: Pick<AssignRunOptions, 'station' | 'takesUnstationed' | 'unassignedOwnerId'>): string {
+  const { n } = names;
+  const key = options.station;
+  const stationFilter = options.takesUnstationed ? soql`(${n('Station__r.Key__c')} = ${key} OR ${n('Station__c')} = null)` : soql`${n('Station__r.Key__c')} = ${key}`;
+  return `${soql`IsConverted = false AND OwnerId = ${options.unassignedOwnerId} AND ${n('Bin__c')} NOT IN ${[...AVOID_AND_CLOSED_BINS]} AND `}${stationFilter}`;
+}
+
+/** Oldest first, as the station's queue promises. */
+export function waitingQuery(names: OrgNames, options: Pick<AssignRunOptions, 'station' | 'takesUnstationed' | 'unassignedOwnerId'>, policy: AssignmentPolicy): string {
+  return `${soql`SELECT ${names.list(policyFields(policy))} FROM Lead WHERE `}${waitingWhere(names, options)} ORDER BY ${names.api('Station_Entered_At__c')} ASC NULLS LAST, CreatedDate, Id`;
+}
+
+/** Where the run's block state came from: the station's stored state, this process's cache, or the ledger. */
+export type StateSource = 'stored' | 'cache' | 'ledger';
+
+/**
+ * The blocks to continue. The stored state when the ledger proves it current (no read at
+ * all); else the blocks this process kept (the running engine); else the ledger itself: the
+ * latest block of each stratum (one aggregate), then those blocks' rows (two more calls).
+ */
+export async function blockState(
+  client: OrgClient,
+  names: OrgNames,
+  station: Station,
+  reads: { recentRows: LedgerRow[]; storedState: unknown; stationKeyById: Map<string, string> },
+  cache: LedgerCache,
+  since: Date,
+  now: Date
+): Promise<{ state: AssignmentState; source: StateSource }> {
+  for (const row of reads.recentRows) cache.rows.set(row.ledgerKey, row);
+  const stored = parseEngineState(reads.storedState, station.key);
+  if (stored && engineStateIsCurrent(stored, reads.recentRows, since)) {
+    return { state: stateFromEngineState(stored, station, reads.recentRows, now), source: 'stored' };
+  }
+  if (cache.complete === true && cache.rows.size > 0) return { state: rebuildState(station, sortRows(cache.rows.values()), now), source: 'cache' };
+  const [latest = []] = await queryMany(client, [latestBlocksQuery(names, station.key)]);
+  for (const raw of await loadOpenBlocks(client, names, station.key, since, latest)) {
+    const row = ledgerRowFromRecord(raw, reads.stationKeyById);
     cache.rows.set(row.ledgerKey, row);
   }
-  const readCalls = client.apiCalls() - callsBefore;
-  const state = rebuildState(station, sortRows(cache.rows.values()), options.now);
+  cache.complete = true;
+  return { state: rebuildState(station, sortRows(cache.rows.values()), now), source: 'ledger' };
+}
 
-  const wip: Record<string, number> = {};
-  for (const row of wipRows) if (typeof row.OwnerId === 'string') wip[row.OwnerId] = Number(row.wip ?? 0);
+export async function runAssignment(client: OrgClient, options: AssignRunOptions): Promise<AssignRunResult> {
+  if (options.bulk && !options.rebalance && !options.dryRun) {
+    // The large-run path keeps no cache: what this process kept is stale after it.
+    options.cache?.rows.clear();
+    if (options.cache) options.cache.complete = false;
+    return runLargeAssignment(client, options);
+  }
+  const callsBefore = client.apiCalls();
+  const names = orgNames(client);
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const key = options.station;
+  const cache = options.cache ?? { rows: new Map<string, LedgerRow>() };
+  const since = new Date(options.now.getTime() - RECENT_WINDOW_MS);
+  const { floor, assetRows, recentRows, storedState, line, stationId } = await readFloor(client, names, options, since);
+  const station = floor.stations.find((candidate) => candidate.key === key) as Station;
+  const recent = recentRows.map((raw) => ledgerRowFromRecord(raw, floor.stationKeyById));
+  const { state, source } = await blockState(client, names, station, { recentRows: recent, storedState, stationKeyById: floor.stationKeyById }, cache, since, options.now);
+  const readCalls = client.apiCalls() - callsBefore;
+  const wip = line.wipByOwner;
 
   const repairs: Array<{ assetId: string; repId: string; needsStation: boolean }> = [];
   const assets: AssetToAssign[] = [];
@@ -258,6 +394,13 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
     else assets.push(asset);
   }
 
+  // Flow control: the station releases no more than its downstream stations can absorb.
+  // A rebalance moves assets that are already at the station between reps, so it is not gated.
+  const ownWip = Object.entries(wip).reduce((sum, [owner, count]) => (owner === options.unassignedOwnerId ? sum : sum + count), 0);
+  const gate = releaseGate({ station: key, stations: floor.stations, reps: floor.reps, wipAt: line.wipAt, ownWip, edges: line.edges, now: options.now });
+  const gated = !options.rebalance && gate.mayRelease < NO_LIMIT;
+  const releaseLimit = Math.min(options.releaseLimit ?? Number.POSITIVE_INFINITY, gated ? gate.mayRelease : Number.POSITIVE_INFINITY);
+
   const result = assignBatch({
     station,
     reps: floor.reps,
@@ -269,8 +412,9 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
     wip,
     existingKeys: new Set(cache.rows.keys()),
     ...(options.rebalance ? { method: 'Rebalance' as const } : {}),
-    ...(options.releaseLimit !== undefined ? { releaseLimit: options.releaseLimit } : {})
+    ...(Number.isFinite(releaseLimit) ? { releaseLimit, releaseReason: gated && releaseLimit === gate.mayRelease ? gate.reason : `--release-limit ${releaseLimit}` } : {})
   });
+  const held = result.waiting.filter((entry) => entry.reason === 'held-by-flow-control').length;
 
   let failed: RecordOutcome[] = [];
   if (!options.dryRun && (result.rows.length > 0 || repairs.length > 0)) {
@@ -279,7 +423,10 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
       repairs,
       stationId,
       stationIdByKey: floor.stationIdByKey,
-      needsStation
+      needsStation,
+      flow: { held, mayRelease: gated ? gate.mayRelease : null, limitedBy: gated ? gate.limitedBy : null },
+      // Only a run that drew writes the state (a repair-only run leaves the blocks as they were).
+      ...(result.rows.length > 0 ? { engineState: encodeEngineState(result.state, options.now, result.rows.length) } : {})
     });
     for (const row of result.rows) cache.rows.set(row.ledgerKey, row);
     pruneCache(cache, result.state.strata, options.now);
@@ -289,9 +436,13 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
     rows: result.rows,
     repaired: repairs.length,
     waiting: result.waiting,
+    held,
+    gate,
     failed,
     apiCalls: client.apiCalls() - callsBefore,
     readCalls,
+    stateSource: source,
+    backlog: !options.rebalance && assetRows.length >= (options.batchLimit ?? 2000),
     dryRun: options.dryRun === true
   };
 }
@@ -312,6 +463,9 @@ interface AssignmentWrites {
   stationId: string;
   stationIdByKey: Map<string, string>;
   needsStation: Set<string>;
+  flow: { held: number; mayRelease: number | null; limitedBy: string | null };
+  /** The station's new stored state; null clears it (too large), absent leaves it. */
+  engineState?: string | null;
 }
 
 /**
@@ -325,16 +479,19 @@ async function writeAssignments(client: OrgClient, names: OrgNames, writes: Assi
     ...writes.rows.map((row) => ({ assetId: row.assetId, repId: row.repId, needsStation: writes.needsStation.has(row.assetId) })),
     ...writes.repairs
   ].map((entry) => names.record({ Id: entry.assetId, OwnerId: entry.repId, ...(entry.needsStation ? { Station__c: writes.stationId } : {}) }));
-  const payload = JSON.stringify({ station: writes.stationId, assigned: writes.rows.map((row) => [row.assetId, row.repId]) });
+  const payload = JSON.stringify({ station: writes.stationId, assigned: writes.rows.map((row) => [row.assetId, row.repId]), ...writes.flow });
   const ops: WriteOp[] = [
     { kind: 'upsert', sobject: names.api('Assignment__c'), externalIdField: names.api('Ledger_Key__c'), records: ledger },
     { kind: 'update', sobject: 'Lead', records: owners },
     {
       kind: 'create',
       sobject: names.api('Engine_Signal__e'),
-      records: [names.record({ Kind__c: 'ASSIGNED', Record_Id__c: writes.stationId, Payload__c: payload.length <= 32_000 ? payload : JSON.stringify({ station: writes.stationId, count: writes.rows.length }) })]
+      records: [names.record({ Kind__c: 'ASSIGNED', Record_Id__c: writes.stationId, Payload__c: payload.length <= 32_000 ? payload : JSON.stringify({ station: writes.stationId, count: writes.rows.length, ...writes.flow }) })]
     }
   ];
+  // The state goes last: if it is not written, the ledger shows the run's rows as newer than
+  // the stored state, and the next run rebuilds from the ledger.
+  if (writes.engineState !== undefined) ops.push({ kind: 'update', sobject: names.api('Station__c'), records: [names.record({ Id: writes.stationId, Engine_State__c: writes.engineState })] });
   const reports = await writeRecords(client, ops.filter((op) => op.records.length > 0));
   return reports.flatMap((report) => report.failed.map((failure) => ({ ...failure, key: `${report.sobject}:${failure.key}` })));
 }

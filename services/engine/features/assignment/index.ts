@@ -8,8 +8,9 @@ import { writeRecords } from '../../org/writes';
 import { runAssignment, type AssignRunOptions, type AssignRunResult, type LedgerCache } from './assignRun';
 import { catchUpSweep, rebalance, reentry } from './jobs';
 import { orgNames } from '../../org/names';
-import { processDispositions, type MovementResult } from './movementRun';
+import { moveCustomers, processDispositions, type MovementResult } from './movementRun';
 import { Coalescer } from './runs';
+import { EventLatency } from './latency';
 
 /**
  * Assignment and movement in real time. Lead CREATE change events start an assignment run at
@@ -28,13 +29,18 @@ export interface AssignmentFeatureOptions {
   /** Called after every run, for metrics and tests. */
   onAssigned?: (result: AssignRunResult) => void;
   onMoved?: (result: MovementResult) => void;
+  /** Seconds from a new lead's commit in the org to its assignment (the latency histogram). */
+  onEventAssigned?: (station: string, seconds: number) => void;
 }
 
+const accountChange = z.object({ ChangeEventHeader: z.object({ changeType: z.string(), recordIds: z.array(z.string()), changedFields: z.array(z.string()).default([]) }) });
 const changeHeader = z.object({ ChangeEventHeader: z.object({ changeType: z.string(), recordIds: z.array(z.string()) }) });
 
 export class AssignmentEngine {
   private readonly caches = new Map<string, LedgerCache>();
+  private readonly latency = new EventLatency();
   private readonly runs = new Map<string, Coalescer<AssignRunResult>>();
+  private readonly turns = new Map<string, Promise<void>>();
   readonly entryStation: string;
   readonly stations: string[];
   private readonly clock: () => Date;
@@ -64,8 +70,26 @@ export class AssignmentEngine {
     return runner.request();
   }
 
-  /** One run now, not coalesced (rebalance passes its own assets). */
-  async assignNow(station: string, extra: Partial<AssignRunOptions> = {}): Promise<AssignRunResult> {
+  /**
+   * One run now, not coalesced (rebalance passes its own assets). Runs at one station take
+   * turns: two at once (a rebalance job during a burst of new leads) would continue the same
+   * open blocks from the same ledger state and write the same draw positions twice.
+   */
+  assignNow(station: string, extra: Partial<AssignRunOptions> = {}): Promise<AssignRunResult> {
+    const previous = this.turns.get(station) ?? Promise.resolve();
+    const run = previous.then(() => this.runAt(station, extra));
+    const turn = run.then(
+      () => undefined,
+      () => undefined
+    );
+    this.turns.set(station, turn);
+    void turn.then(() => {
+      if (this.turns.get(station) === turn) this.turns.delete(station);
+    });
+    return run;
+  }
+
+  private async runAt(station: string, extra: Partial<AssignRunOptions>): Promise<AssignRunResult> {
     let cache = this.caches.get(station);
     if (!cache) {
       cache = { rows: new Map() };
@@ -81,10 +105,12 @@ export class AssignmentEngine {
         ...extra
       });
       this.options.onAssigned?.(result);
+      this.latency.observe(result, this.options.onEventAssigned);
       return result;
     } catch (error) {
       // A failed run may have written part of its rows: rebuild from the ledger next time.
       cache.rows.clear();
+      cache.complete = false;
       throw error;
     }
   }
@@ -174,7 +200,19 @@ export class AssignmentEngine {
       {
         channel: '/data/LeadChangeEvent',
         handle: async (message) => {
-          if (creates(message)) await this.assign(this.entryStation);
+          if (!creates(message)) return;
+          this.latency.note(message);
+          await this.assign(this.entryStation);
+        }
+      },
+      {
+        // An account whose Type becomes "Customer - ..." leaves the sales line at once.
+        channel: '/data/AccountChangeEvent',
+        handle: async (message) => {
+          const parsed = accountChange.safeParse(message.payload);
+          if (!parsed.success) return;
+          const header = parsed.data.ChangeEventHeader;
+          if (header.changeType === 'CREATE' || (header.changeType === 'UPDATE' && header.changedFields.includes('Type'))) await moveCustomers(this.client, { ids: header.recordIds });
         }
       },
       {

@@ -6,7 +6,7 @@ import { writeRecords } from '../../org/writes';
 import { floorFrom, floorQueries, policyFields, visitOf, type AssignRunOptions, type AssignRunResult } from './assignRun';
 import { orgNames } from '../../org/names';
 import { queryMany } from './orgReads';
-import { processDispositions } from './movementRun';
+import { moveCustomers, processDispositions } from './movementRun';
 
 /**
  * The assignment feature's jobs beyond the real-time path: the re-entry of Check Back
@@ -88,7 +88,7 @@ export async function rebalance(client: OrgClient, options: { now: Date; station
   };
 }
 
-/** Anything the real-time path missed: unprocessed dispositions, then waiting leads. */
+/** Anything the real-time path missed: unprocessed dispositions, customer accounts, then waiting leads. */
 export async function catchUpSweep(
   client: OrgClient,
   options: { now: Date; stations: readonly string[]; unassignedOwnerId: string; assignAt: AssignAt }
@@ -102,13 +102,31 @@ export async function catchUpSweep(
     failed += result.failed.length;
     if (result.processed < 1000 || result.failed.length > 0) break;
   }
+  // Accounts that became customers while nobody was listening.
+  let customers = 0;
+  for (let page = 0; page < 100; page += 1) {
+    const result = await moveCustomers(client);
+    customers += result.moved.length - result.failed.length;
+    failed += result.failed.length;
+    if (result.moved.length < 2000 || result.failed.length > 0) break;
+  }
   let assigned = 0;
   let waiting = 0;
   for (const station of options.stations) {
-    const result = await options.assignAt(station);
+    let result = await options.assignAt(station);
+    // A backlog beyond one query page (an import, a long outage): the rest in one Bulk API 2.0 run.
+    if (result.backlog) {
+      assigned += result.rows.length + result.repaired;
+      failed += result.failed.length;
+      result = await options.assignAt(station, { bulk: true });
+    }
     assigned += result.rows.length + result.repaired;
     waiting += result.waiting.length;
     failed += result.failed.length;
   }
-  return { touched: moved + assigned, summary: `${moved} disposition(s) processed, ${assigned} lead(s) assigned, ${waiting} waiting${failed ? `, ${failed} write(s) failed` : ''}`, partial: failed > 0 };
+  return {
+    touched: moved + customers + assigned,
+    summary: `${moved} disposition(s) processed, ${customers} customer account(s) moved to Avoid - Current Client, ${assigned} lead(s) assigned, ${waiting} waiting${failed ? `, ${failed} write(s) failed` : ''}`,
+    partial: failed > 0
+  };
 }

@@ -1,5 +1,5 @@
 import { assignmentRecordFromRow, type LedgerRow } from '../../core/assignment';
-import { dispositionFromRecord, indexRules, moveForDisposition, rulesFromRecords, type AssetState, type Bin, type Disposition } from '../../core/movement';
+import { customerMoves, dispositionFromRecord, indexRules, isCustomer, moveForDisposition, rulesFromRecords, type AccountState, type AssetState, type Bin, type CustomerMove, type Disposition } from '../../core/movement';
 import { soql } from '../../org/soql';
 import type { OrgClient } from '../../org/connection';
 import { writeRecords, type RecordOutcome, type WriteOp } from '../../org/writes';
@@ -15,8 +15,11 @@ import { queryMany, type Row } from './orgReads';
  * signal. Assets whose owner is to be assigned at the next station are handed to the
  * integration user; the caller then runs assignment at those stations.
  *
- * Lead dispositions only: dispositions about accounts and opportunities are left unprocessed
- * for the features that own those assets.
+ * Lead and account dispositions; those about opportunities are left for the features that own
+ * them. An account that is a customer (Type "Customer - ...", or a won opportunity) goes to
+ * Avoid - Current Client whatever the outcome; a Duplicate outcome to Avoid - Duplicate.
+ * Accounts are not assigned by the blocks: where a rule says Assign, the account keeps its
+ * owner (noted on the move).
  */
 export interface MovementOptions {
   /** Dispositions to process; without ids, every unprocessed lead disposition (oldest first). */
@@ -43,15 +46,16 @@ export async function processDispositions(client: OrgClient, options: MovementOp
   const before = client.apiCalls();
   const names = orgNames(client);
   const { n, list } = names;
-  const filter = options.ids
-    ? soql`Id IN ${[...options.ids]} AND ${n('Lead__c')} != null`
-    : soql`${n('Processed_At__c')} = null AND ${n('Lead__c')} != null`;
+  // Lead or account dispositions, not those about an opportunity (see dispositionFromRecord).
+  const ours = soql`(${n('Lead__c')} != null OR ${n('Account__c')} != null) AND ${n('Opportunity__c')} = null`;
+  const filter = options.ids ? `${soql`Id IN ${[...options.ids]} AND `}${ours}` : `${soql`${n('Processed_At__c')} = null AND `}${ours}`;
   const base = floorQueries(names);
-  const [stationRows = [], ruleRows = [], dispositionRows = [], leadRows = []] = await queryMany(client, [
+  const [stationRows = [], ruleRows = [], dispositionRows = [], leadRows = [], accountRows = []] = await queryMany(client, [
     base.stations,
     soql`SELECT ${list(RULE_FIELDS)} FROM ${n('Station_Rule__c')}`,
     `${soql`SELECT ${list(DISPOSITION_FIELDS)} FROM ${n('Disposition__c')} WHERE `}${filter} ORDER BY CreatedDate, Id LIMIT ${options.limit ?? 1000}`,
-    `${soql`SELECT Id, OwnerId, ${list(['Booked_By__c', 'Bin__c', 'Station__c'])} FROM Lead WHERE Id IN (SELECT ${n('Lead__c')} FROM ${n('Disposition__c')} WHERE `}${filter})`
+    `${soql`SELECT Id, OwnerId, ${list(['Booked_By__c', 'Bin__c', 'Station__c'])} FROM Lead WHERE Id IN (SELECT ${n('Lead__c')} FROM ${n('Disposition__c')} WHERE `}${filter})`,
+    `${soql`SELECT Id, OwnerId, Type, ${list(['Bin__c', 'Station__c'])}, (SELECT Id FROM Opportunities WHERE IsWon = true LIMIT 1) FROM Account WHERE Id IN (SELECT ${n('Account__c')} FROM ${n('Disposition__c')} WHERE `}${filter})`
   ]);
   const floor = floorFrom(stationRows, []);
   const rules = indexRules(rulesFromRecords(ruleRows, floor.stationKeyById));
@@ -68,9 +72,23 @@ export async function processDispositions(client: OrgClient, options: MovementOp
       isDuplicate: false
     });
   }
+  for (const account of accountRows) {
+    const won = (account.Opportunities as { records?: unknown[] } | null | undefined)?.records?.length ?? 0;
+    assets.set(String(account.Id), {
+      id: String(account.Id),
+      type: 'Account',
+      ownerId: (account.OwnerId as string | null) ?? null,
+      bookedById: null,
+      bin: (account.Bin__c as Bin | null) ?? null,
+      station: typeof account.Station__c === 'string' ? (floor.stationKeyById.get(account.Station__c) ?? null) : null,
+      isCustomer: isCustomer({ type: (account.Type as string | null) ?? null, hasWonOpportunity: won > 0 }),
+      isDuplicate: false
+    });
+  }
 
   const problems: string[] = [];
   const leadUpdates = new Map<string, Row>();
+  const accountUpdates = new Map<string, Row>();
   const processed: Row[] = [];
   const queueDone: Row[] = [];
   const ledger: LedgerRow[] = [];
@@ -86,22 +104,29 @@ export async function processDispositions(client: OrgClient, options: MovementOp
     }
     const asset = assets.get(disposition.assetId);
     if (!asset) {
-      problems.push(`Disposition__c(${disposition.id}): lead ${disposition.assetId} not found (deleted?)`);
+      problems.push(`Disposition__c(${disposition.id}): ${disposition.assetType.toLowerCase()} ${disposition.assetId} not found (deleted?)`);
       continue;
     }
-    const move = moveForDisposition(disposition, asset, rules, options.now);
+    const moved0 = moveForDisposition(disposition, asset, rules, options.now);
+    // Accounts are not drawn through the blocks: an Assign rule keeps the account's owner.
+    const move =
+      moved0.kind === 'move' && asset.type === 'Account' && moved0.owner.needsAssignment
+        ? { ...moved0, to: { ...moved0.to, ownerId: asset.ownerId }, owner: { rule: 'Keep' as const, needsAssignment: false }, notes: [...moved0.notes, `accounts are not assigned by the engine at ${moved0.to.station}: owner kept`] }
+        : moved0;
     if (move.kind === 'none') {
       if (move.markProcessed) processed.push({ Id: disposition.id, Processed_At__c: options.now.toISOString() });
       continue;
     }
     const ownerId = move.owner.needsAssignment ? options.unassignedOwnerId : move.to.ownerId;
     const toStationId = move.to.station ? (floor.stationIdByKey.get(move.to.station) ?? null) : null;
-    leadUpdates.set(asset.id, {
-      ...(leadUpdates.get(asset.id) ?? {}),
+    const updates = asset.type === 'Account' ? accountUpdates : leadUpdates;
+    updates.set(asset.id, {
+      ...(updates.get(asset.id) ?? {}),
       Id: asset.id,
       Station__c: toStationId,
       Bin__c: move.to.bin,
-      Next_Action_At__c: move.nextActionAt,
+      // Accounts have no Next_Action_At__c (docs/data-model.md): their re-entry is not timed.
+      ...(asset.type === 'Lead' ? { Next_Action_At__c: move.nextActionAt } : {}),
       ...(ownerId ? { OwnerId: ownerId } : {})
     });
     // Later dispositions of the same lead in this batch see where the earlier ones left it.
@@ -119,6 +144,7 @@ export async function processDispositions(client: OrgClient, options: MovementOp
     // The asset moves before its disposition is marked: a crash in between re-processes it,
     // which lands it in the same place (same rule, same key), rather than losing the move.
     { kind: 'update', sobject: 'Lead', records: [...leadUpdates.values()].map((record) => names.record(record)) },
+    { kind: 'update', sobject: 'Account', records: [...accountUpdates.values()].map((record) => names.record(record)) },
     { kind: 'upsert', sobject: names.api('Assignment__c'), externalIdField: names.api('Ledger_Key__c'), records: ledger.map((row) => names.record(assignmentRecordFromRow(row, floor.stationIdByKey))) },
     { kind: 'update', sobject: names.api('Queue_Entry__c'), records: queueDone.map((record) => names.record(record)) },
     { kind: 'update', sobject: names.api('Disposition__c'), records: processed.map((record) => names.record(record)) }
@@ -141,4 +167,41 @@ export async function processDispositions(client: OrgClient, options: MovementOp
     problems,
     apiCalls: client.apiCalls() - before
   };
+}
+
+/**
+ * Accounts that have become customers (Type "Customer - ...", or a won opportunity) and are
+ * not yet in Avoid - Current Client move there (core/movement/customers.ts), in one read call
+ * and one write call per 1,000 accounts. Run by the catch-up sweep and on account changes.
+ */
+export async function moveCustomers(client: OrgClient, options: { ids?: readonly string[]; limit?: number } = {}): Promise<{ moved: CustomerMove[]; failed: RecordOutcome[]; apiCalls: number }> {
+  const before = client.apiCalls();
+  const names = orgNames(client);
+  const { n, list } = names;
+  const only = options.ids ? soql` AND Id IN ${[...options.ids]}` : '';
+  const [stationRows = [], accountRows = []] = await queryMany(client, [
+    floorQueries(names).stations,
+    `${soql`SELECT Id, Type, ${list(['Bin__c', 'Station__c'])}, (SELECT Id FROM Opportunities WHERE IsWon = true LIMIT 1) FROM Account WHERE (${n('Bin__c')} = null OR ${n('Bin__c')} != 'Avoid - Current Client') AND (Type LIKE 'Customer%' OR Id IN (SELECT AccountId FROM Opportunity WHERE IsWon = true))`}${only} ORDER BY Id LIMIT ${options.limit ?? 2000}`
+  ]);
+  const floor = floorFrom(stationRows, []);
+  const postSale = new Set(floor.stations.filter((s) => s.role === 'Onboarding' || s.role === 'Service').map((s) => s.key));
+  const accounts: AccountState[] = accountRows.map((row) => ({
+    id: String(row.Id),
+    type: (row.Type as string | null) ?? null,
+    hasWonOpportunity: ((row.Opportunities as { records?: unknown[] } | null | undefined)?.records?.length ?? 0) > 0,
+    bin: (row.Bin__c as Bin | null) ?? null,
+    station: typeof row.Station__c === 'string' ? (floor.stationKeyById.get(row.Station__c) ?? null) : null
+  }));
+  const moved = customerMoves(accounts, postSale);
+  if (moved.length === 0) return { moved, failed: [], apiCalls: client.apiCalls() - before };
+  const payload = JSON.stringify({ moved: moved.map((m) => [m.accountId, m.to.station, m.to.bin]) });
+  const [report] = await writeRecords(client, [
+    {
+      kind: 'update',
+      sobject: 'Account',
+      records: moved.map((m) => names.record({ Id: m.accountId, Bin__c: m.to.bin, Station__c: m.to.station === null ? null : (floor.stationIdByKey.get(m.to.station) ?? null) }))
+    },
+    { kind: 'create', sobject: names.api('Engine_Signal__e'), records: [names.record({ Kind__c: 'MOVED', Record_Id__c: moved[0]?.accountId ?? null, Payload__c: payload.length <= 32_000 ? payload : JSON.stringify({ count: moved.length }) })] }
+  ]);
+  return { moved, failed: report?.failed ?? [], apiCalls: client.apiCalls() - before };
 }
