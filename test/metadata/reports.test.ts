@@ -66,7 +66,7 @@ describe('ASL report types, reports and dashboard', () => {
       for (const field of used) if (!type.columns.has(field)) problems.push(`${file}: ${field} is not a column of ${String(report.reportType)}`);
     }
     expect(problems).toEqual([]);
-    expect(reportFiles()).toHaveLength(10);
+    expect(reportFiles()).toHaveLength(11);
   });
 
   it('filters only on picklist values that exist', () => {
@@ -78,7 +78,7 @@ describe('ASL report types, reports and dashboard', () => {
     for (const value of values) {
       if (value.startsWith('Disposition__c$Outcome__c=')) expect(OUTCOMES).toContain(value.split('=')[1]);
       else if (value.startsWith('Stage_Event__c$Kind__c=')) expect(STAGE_EVENT_KINDS).toContain(value.split('=')[1]);
-      else expect(value).toBe('Opportunity$IsClosed=1'); // checkbox filters take 1 / 0
+      else expect(['Opportunity$IsClosed=1', 'Stage_Event__c$SLA_Breached__c=1']).toContain(value); // checkbox filters take 1 / 0
     }
   });
 

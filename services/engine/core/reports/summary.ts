@@ -41,8 +41,10 @@ export const reportInputSchema = z.object({
   dispositions: z.array(z.object({ Rep__c: text, Outcome__c: z.string(), CreatedDate: z.string() })),
   opportunities: z.array(z.object({ OwnerId: text, Product__c: text, IsWon: bool, CloseDate: z.string() })),
   stageEvents: z.array(z.object({ To_Value__c: text, Exited_At__c: text, Duration_Minutes__c: num })),
+  /** Station stays flagged SLA_Breached__c, whether the asset has left or not. */
+  breaches: z.array(z.object({ To_Value__c: text, Breached_At__c: text })).default([]),
   assignments: z.array(z.object({ Rep__c: text, Stratum__c: text, Assigned_At__c: text })),
-  stations: z.array(z.object({ Key__c: z.string(), SLA_Hours__c: num }))
+  stations: z.array(z.object({ Key__c: z.string(), Name: text.optional(), SLA_Hours__c: num }))
 });
 export type ReportInput = z.input<typeof reportInputSchema>;
 
@@ -60,8 +62,14 @@ export interface ManagementSummary {
   closeRateByRep: Record<string, Rate>;
   closeRateByProduct: Record<string, Rate>;
   closeRate: Rate;
-  /** Per station key: assets that left it in the period, mean minutes in it, SLA breaches. */
+  /**
+   * Per station key: assets that left it in the period, mean minutes in it, and SLA breaches:
+   * stays whose SLA ran out inside the period (Stage_Event__c.Breached_At__c), whether the
+   * asset has left since or is still there, the same rows the "SLA breaches" report counts.
+   */
   stations: Record<string, { throughput: number; meanMinutes: number | null; slaHours: number | null; slaBreaches: number }>;
+  /** All stations' SLA breaches in the period. */
+  slaBreaches: number;
   /** Per stratum: assets per rep, and the spread (max - min) between reps. */
   equality: Record<string, { byRep: Record<string, number>; spread: number }>;
 }
@@ -98,17 +106,25 @@ export function managementSummary(raw: ReportInput, window: PeriodWindow): Manag
   };
 
   const sla = new Map(input.stations.map((s) => [s.Key__c, s.SLA_Hours__c]));
+  // The stage-timer flows write the station's Name into To_Value__c; older data may hold the key.
+  const keyOf = new Map(input.stations.flatMap((s) => [[s.Key__c, s.Key__c], ...(s.Name ? [[s.Name, s.Key__c] as const] : [])] as [string, string][]));
   const stations: ManagementSummary['stations'] = {};
+  const stationOf = (value: string | null) => {
+    const key = value === null ? NONE : (keyOf.get(value) ?? value);
+    return (stations[key] ??= { throughput: 0, meanMinutes: null, slaHours: sla.get(key) ?? null, slaBreaches: 0 });
+  };
   for (const e of input.stageEvents) {
     if (!e.Exited_At__c || !inWindow(new Date(e.Exited_At__c).toISOString(), window)) continue;
-    const key = e.To_Value__c ?? NONE;
-    const slaHours = sla.get(key) ?? null;
-    const s = stations[key] ?? { throughput: 0, meanMinutes: null, slaHours, slaBreaches: 0 };
+    const s = stationOf(e.To_Value__c);
     const minutes = e.Duration_Minutes__c;
     if (minutes !== null) s.meanMinutes = ((s.meanMinutes ?? 0) * s.throughput + minutes) / (s.throughput + 1);
     s.throughput += 1;
-    if (slaHours !== null && minutes !== null && minutes > slaHours * 60) s.slaBreaches += 1;
-    stations[key] = s;
+  }
+  let slaBreaches = 0;
+  for (const b of input.breaches) {
+    if (!b.Breached_At__c || !inWindow(new Date(b.Breached_At__c).toISOString(), window)) continue;
+    stationOf(b.To_Value__c).slaBreaches += 1;
+    slaBreaches += 1;
   }
 
   const equality: ManagementSummary['equality'] = {};
@@ -131,6 +147,7 @@ export function managementSummary(raw: ReportInput, window: PeriodWindow): Manag
     closeRateByProduct: rateBy((o) => o.Product__c),
     closeRate: rate(closed.filter((o) => o.IsWon).length, closed.length),
     stations,
+    slaBreaches,
     equality
   };
 }
