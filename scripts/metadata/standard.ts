@@ -47,7 +47,9 @@ export const STANDARD_OBJECTS: Readonly<Record<string, StandardObject>> = {
       LeadSource: fls,
       DoNotCall: fls,
       OwnerId: toUser,
-      IsConverted: sys
+      IsConverted: sys,
+      // Set by lead conversion only (Object Reference, Lead: ConvertedOpportunityId).
+      ConvertedOpportunityId: { fls: false, referenceTo: 'Opportunity' }
     }
   },
   Account: {
@@ -87,7 +89,7 @@ export const STANDARD_OBJECTS: Readonly<Record<string, StandardObject>> = {
     objectPermissions: false,
     // Subject and WhoId: the demo calendar writes the booked demo's Event (activity FLS is
     // governed by activity settings, not granted per Event field in permission sets).
-    fields: { ...audit, Subject: sys, WhoId: sys, StartDateTime: sys, EndDateTime: sys, OwnerId: toUser }
+    fields: { ...audit, Subject: sys, WhoId: sys, StartDateTime: sys, EndDateTime: sys, IsAllDayEvent: sys, ShowAs: sys, OwnerId: toUser }
   },
   User: {
     objectPermissions: false,

@@ -101,7 +101,7 @@ describe('asl connect and asl doctor against the local org', () => {
     expect(failing(broken, 'stations')[0]?.fix).toContain('asl line load');
     expect(failing(broken, 'rules')[0]?.fix).toContain('asl line load');
     const loaded = await loadLine(admin, readLine(path.join(ROOT, 'config/default-line.json')));
-    expect(loaded.stations).toBe(6);
+    expect(loaded.stations).toBe(7);
     const fixed = await runDoctor(client);
     expect(failing(fixed, 'stations')).toEqual([]);
     expect(failing(fixed, 'rules')).toEqual([]);

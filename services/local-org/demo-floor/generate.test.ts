@@ -162,8 +162,25 @@ describe('demo sales floor', () => {
   it('leaves Queue_Entry__c empty for the engine and writes the sample engine jobs', () => {
     expect(big.sink.rows('Queue_Entry__c')).toHaveLength(0);
     expect(new Set(big.sink.rows('Engine_Job__c').map((job) => job.Type__c))).toEqual(
-      new Set(['Rebalance', 'Rerank', 'Forecast Refresh', 'Re-entry', 'Catch Up Sweep', 'Report'])
+      new Set([
+        'Rebalance',
+        'Rerank',
+        'Forecast Refresh',
+        'Re-entry',
+        'Catch Up Sweep',
+        'Report',
+        'Campaign Reports',
+        'Capacity Plan'
+      ])
     );
+  });
+
+  it('writes the demo types the Demo Calendar books, one needing an engineer, one in the field', () => {
+    const types = big.sink.rows('Demo_Type__c');
+    expect(types.every((row) => row.Active__c === true && row.Needs_AE__c === true)).toBe(true);
+    expect(types.filter((row) => row.Needs_Engineer__c === true)).toHaveLength(1);
+    expect(types.filter((row) => row.Field_Meeting__c === true)).toHaveLength(1);
+    expect(new Set(types.map((row) => row.Key__c)).size).toBe(types.length);
   });
 
   it('gives reps capacity in several zones, with a ramping rep at 0.5 and someone on leave now', () => {
@@ -180,6 +197,63 @@ describe('demo sales floor', () => {
       )
     ).toBe(true);
     for (const row of capacity) expect(String(row.Skills__c)).toContain('English');
+  });
+
+  it('seats every rep on stations of their own role: engineers on the Sales Engineer station, never on DEMO', () => {
+    // The demo calendar (core/calendar stationRoles) reads a person's calendar role from the
+    // Role__c of the stations in Station_Keys__c: an engineer on an Account Executive station
+    // would be offered as an AE and drawn as a demo owner.
+    const roleOf = new Map(
+      big.sink.rows('Station__c').map((s) => [String(s.Key__c), String(s.Role__c)])
+    );
+    const titleOf = new Map(big.sink.rows('User').map((u) => [String(u.Id), String(u.Title)]));
+    const expected: Record<string, string> = {
+      'Sales Engineer': 'Sales Engineer',
+      'Account Executive': 'Account Executive',
+      'Sales Development Representative': 'SDR',
+      'Sales Coordinator': 'Coordinator'
+    };
+    const seen = new Set<string>();
+    for (const row of big.sink.rows('Rep_Capacity__c')) {
+      const title = titleOf.get(String(row.User__c)) as string;
+      const role = expected[title];
+      if (role === undefined) continue;
+      seen.add(title);
+      for (const key of String(row.Station_Keys__c).split(';'))
+        expect([title, key, roleOf.get(key)]).toEqual([title, key, role]);
+    }
+    expect(seen).toEqual(new Set(Object.keys(expected)));
+    expect(roleOf.get('SALES_ENGINEERING')).toBe('Sales Engineer');
+  });
+
+  it('converts the lead of every won new-customer deal into it (Lead.ConvertedOpportunityId), and no other lead', () => {
+    // Object Reference, Lead: IsConverted, ConvertedDate, ConvertedAccountId and
+    // ConvertedOpportunityId are set together by lead conversion; Status takes the converted value.
+    const leads = big.sink.rows('Lead');
+    const converted = leads.filter((lead) => lead.IsConverted === true);
+    expect(converted.length).toBeGreaterThan(0);
+    const wonNew = big.sink
+      .rows('Opportunity')
+      .filter((o) => o.StageName === 'Closed Won' && o.Type === 'New Customer');
+    expect(new Set(converted.map((lead) => lead.ConvertedOpportunityId))).toEqual(
+      new Set(wonNew.map((o) => o.Id))
+    );
+    expect(converted).toHaveLength(wonNew.length);
+    for (const lead of converted) {
+      const opportunity = big.sink.get('Opportunity', String(lead.ConvertedOpportunityId));
+      expect(lead).toMatchObject({
+        Status: 'Closed - Converted',
+        ConvertedAccountId: opportunity?.AccountId,
+        ConvertedDate: opportunity?.CloseDate,
+        LeadSource: opportunity?.LeadSource
+      });
+      expect(String(lead.CreatedDate) <= String(opportunity?.CreatedDate)).toBe(true);
+    }
+    for (const lead of leads)
+      if (lead.IsConverted !== true)
+        expect([lead.ConvertedOpportunityId ?? null, lead.Status]).not.toContain(
+          'Closed - Converted'
+        );
   });
 
   it("ends every closed deal in Closed Won or Lost, with history in time order that ends in the deal's stage", () => {

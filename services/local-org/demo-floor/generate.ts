@@ -8,6 +8,7 @@ import { loadBehaviourModel } from './behaviourModel';
 import { campaignCatalog, campaignRow } from './campaigns';
 import { DealPlanner, type DealClose, type DealDraft } from './deals';
 import { engineJobRows } from './jobs';
+import { demoTypeRows } from './demoTypes';
 import { LeadSimulator, type LeadDraft, type Stations } from './leads';
 import { loadLine, ruleRows, stationRows } from './line';
 import { floorSizes, parseFloorOptions, type FloorOptionsInput } from './options';
@@ -198,6 +199,7 @@ export async function generateDemoFloor(
 
   // Engine jobs (definitions only) and an A/B test ready to start; Queue_Entry__c stays empty.
   await write('Engine_Job__c', engineJobRows());
+  await write('Demo_Type__c', demoTypeRows());
   const webNow = specs.filter((spec) => spec.key.startsWith('WEB:')).at(-1);
   if (webNow !== undefined) {
     await write('Campaign_Test__c', [
@@ -246,26 +248,7 @@ interface BatchContext {
 }
 
 async function writeLeadBatch(drafts: readonly LeadDraft[], ctx: BatchContext): Promise<void> {
-  const leadIds = await ctx.write(
-    'Lead',
-    drafts.map((draft) => draft.row)
-  );
-
-  const members: FloorRow[] = [];
-  drafts.forEach((draft, index) => {
-    const campaignId =
-      draft.campaignKey === null ? undefined : ctx.campaignByKey.get(draft.campaignKey);
-    if (campaignId === undefined) return;
-    members.push({
-      CampaignId: campaignId,
-      LeadId: leadIds[index] as string,
-      Status: draft.memberStatus,
-      CreatedDate: draft.row.CreatedDate as string
-    });
-  });
-  await ctx.write('CampaignMember', members);
-
-  // Accounts and opportunities of the batch's deals.
+  // Accounts and opportunities of the batch's deals come first: a converted lead names them.
   const withDeals: Array<{ index: number; deal: DealDraft; account: AccountEntry }> = [];
   drafts.forEach((draft, index) => {
     if (draft.deal !== null)
@@ -286,6 +269,34 @@ async function writeLeadBatch(drafts: readonly LeadDraft[], ctx: BatchContext): 
     truths.push(truthOf(deal, opportunityId));
   });
   ctx.truth.add(truths);
+
+  // A converted lead points at what it was converted into (Lead.ConvertedOpportunityId,
+  // ConvertedAccountId). The floor has no contacts, so ConvertedContactId stays empty.
+  drafts.forEach((draft, index) => {
+    const link = dealOf.get(index);
+    if (draft.row.IsConverted !== true) return;
+    if (link === undefined) throw new Error('a converted lead has no deal to point at');
+    draft.row.ConvertedOpportunityId = link.opportunityId;
+    draft.row.ConvertedAccountId = link.accountId;
+  });
+  const leadIds = await ctx.write(
+    'Lead',
+    drafts.map((draft) => draft.row)
+  );
+
+  const members: FloorRow[] = [];
+  drafts.forEach((draft, index) => {
+    const campaignId =
+      draft.campaignKey === null ? undefined : ctx.campaignByKey.get(draft.campaignKey);
+    if (campaignId === undefined) return;
+    members.push({
+      CampaignId: campaignId,
+      LeadId: leadIds[index] as string,
+      Status: draft.memberStatus,
+      CreatedDate: draft.row.CreatedDate as string
+    });
+  });
+  await ctx.write('CampaignMember', members);
 
   const dispositions: FloorRow[] = [];
   drafts.forEach((draft, index) => {
@@ -412,7 +423,8 @@ function truthOf(deal: DealDraft, opportunityId: string): OpportunityTruth {
     amount: deal.amount,
     winProbability: deal.closed ? (deal.won ? 1 : 0) : deal.truth.winProbability,
     trueCloseDate: isoDate(deal.closed ? deal.closeDayMs : deal.truth.trueCloseMs),
-    willWin: deal.closed ? deal.won : deal.truth.willWin
+    willWin: deal.closed ? deal.won : deal.truth.willWin,
+    cycleStart: new Date(deal.truth.cycleStartMs).toISOString()
   };
 }
 

@@ -22,28 +22,54 @@ export function engineJobRows(): FloorRow[] {
   });
   return [
     job('Rebalance SDR queues', 'Rebalance', '*/15 8-18 * * 1-5', { stations: ['SDR_CALL'] }, true),
-    job(
-      'Rerank call queues',
-      'Rerank',
-      '*/5 * * * *',
-      { stations: ['SDR_CALL', 'COORDINATE'] },
-      true
-    ),
+    // Rerank takes no scope: it ranks the open work of every SDR.
+    job('Rerank call queues', 'Rerank', '*/5 * * * *', {}, true),
     job(
       'Forecast refresh',
       'Forecast Refresh',
       '0 6 * * *',
-      { periods: ['Month', 'Quarter'], dimensions: ['Total', 'Rep', 'Team', 'Product'] },
+      { periods: ['Month', 'Quarter', 'Year'], dimensions: ['Total', 'Rep', 'Team', 'Product'] },
       true
     ),
     job(
       'Quarterly check-back re-entry',
       'Re-entry',
       '30 2 * * *',
-      { bins: ['Nurture - Check Back Quarterly'] },
+      // Check Back Quarterly leads due again re-enter at the SDR station.
+      { station: 'SDR_CALL' },
       true
     ),
     job('Catch-up sweep', 'Catch Up Sweep', '0 * * * *', {}, false),
-    job('Weekly line report', 'Report', '0 7 * * 1', { report: 'line-monitor' }, false)
+    job('Weekly line report', 'Report', '0 7 * * 1', { period: 'Week' }, false),
+    // Spend per lead source over the window, so the Campaigns console shows ROI from the start.
+    job(
+      'Campaign reports',
+      'Campaign Reports',
+      '0 6 * * *',
+      {
+        costs: {
+          'Purchased List': 30000,
+          Web: 45000,
+          'Trade Show': 60000,
+          'Partner Referral': 15000
+        }
+      },
+      true
+    ),
+    // The Planning console rewrites target and period; the costs stay as RevOps set them.
+    job(
+      'Capacity plan',
+      'Capacity Plan',
+      '0 5 * * 1',
+      {
+        targetBookings: 1500000,
+        periodDays: 91,
+        closer: { annualCost: 140000 },
+        coordinator: { annualCost: 60000 },
+        sdr: { annualCost: 65000 },
+        engineer: { annualCost: 150000 }
+      },
+      false
+    )
   ];
 }

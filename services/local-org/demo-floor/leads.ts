@@ -42,6 +42,7 @@ import {
   DAY,
   addWorkdays,
   isWorkday,
+  isoDate,
   isoDateTime,
   localParts,
   localToUtc,
@@ -143,6 +144,8 @@ interface LeadState {
   bookedById: string | null;
   doNotCall: boolean;
   contacted: boolean;
+  /** When the lead was converted (its deal was won); null while it is still a lead. */
+  convertedMs: number | null;
   dispositions: DispositionDraft[];
 }
 
@@ -216,6 +219,7 @@ export class LeadSimulator {
       bookedById: null,
       doNotCall: false,
       contacted: false,
+      convertedMs: null,
       dispositions: []
     };
 
@@ -254,6 +258,9 @@ export class LeadSimulator {
       NumberOfEmployees: rng.int(minEmployees, maxEmployees),
       LeadSource: source,
       Status: leadStatus(state),
+      // ConvertedOpportunityId and ConvertedAccountId are set once the deal's records exist.
+      IsConverted: state.convertedMs !== null,
+      ConvertedDate: state.convertedMs === null ? null : isoDate(state.convertedMs),
       OwnerId: state.ownerId,
       DoNotCall: state.doNotCall,
       Bin__c: state.bin,
@@ -615,7 +622,11 @@ export class LeadSimulator {
     state.nextActionMs = lastAttemptMs + 90 * DAY;
   }
 
-  /** PROPOSAL:Closed Won sends the account to onboarding; Closed Lost checks back in 90 days. */
+  /**
+   * PROPOSAL:Closed Won sends the account to onboarding and converts the lead into its won
+   * opportunity (the lead's work is done; its ConvertedOpportunityId traces the win back to
+   * the first touch); Closed Lost checks back in 90 days and the lead stays a lead.
+   */
   private closed(rng: FloorRng, state: LeadState, deal: DealDraft, close: DealClose): void {
     state.dispositions.push({
       row: this.disposition(rng, {
@@ -632,6 +643,7 @@ export class LeadSimulator {
     });
     state.bin = close.won ? 'Avoid - Current Client' : 'Nurture - Check Back Quarterly';
     state.binEnteredMs = close.closedMs;
+    if (close.won) state.convertedMs = close.closedMs;
     state.nextActionMs = close.won ? null : close.closedMs + 90 * DAY;
   }
 
@@ -672,6 +684,7 @@ export interface DealInfo {
 }
 
 function leadStatus(state: LeadState): string {
+  if (state.convertedMs !== null) return 'Closed - Converted';
   if (state.bin.startsWith('Avoid') || state.bin === 'Nurture - Dead Opportunity')
     return 'Closed - Not Converted';
   return state.contacted ? 'Working - Contacted' : 'Open - Not Contacted';

@@ -28,12 +28,18 @@ export class FloorWriteError extends Error {
 }
 
 const LOAD: WriteOptions = { setAuditFields: true, silent: true, runFlows: false };
+/**
+ * Leads also carry what lead conversion left on them (IsConverted, ConvertedDate,
+ * ConvertedAccountId, ConvertedOpportunityId): fields only convertLead writes in Salesforce,
+ * so the floor, replaying that history, writes them as the org would (system).
+ */
+const LOAD_AS: Readonly<Record<string, WriteOptions>> = { Lead: { ...LOAD, system: true } };
 
 export class StoreSink implements FloorSink {
   constructor(private readonly store: Store) {}
 
   insert(objectName: string, rows: FloorRow[]): string[] {
-    return this.checked(objectName, rows, this.store.insertMany(objectName, rows, LOAD));
+    return this.checked(objectName, rows, this.store.insertMany(objectName, rows, LOAD_AS[objectName] ?? LOAD));
   }
 
   update(objectName: string, rows: FloorRow[]): void {

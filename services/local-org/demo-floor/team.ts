@@ -45,7 +45,9 @@ const STATION_KEYS: Partial<Record<Role, string>> = {
   SDR: 'SDR_CALL',
   Coordinator: 'COORDINATE',
   'Account Executive': 'DEMO;PROPOSAL',
-  'Sales Engineer': 'DEMO',
+  // Engineers join demos through the calendar (Demo_Slot__c.Engineer__c), not as AEs: on DEMO
+  // they would be drawn as demo owners and counted as AEs by the calendar.
+  'Sales Engineer': 'SALES_ENGINEERING',
   Onboarding: 'ONBOARDING',
   Service: 'SERVICE'
 };
