@@ -70,6 +70,43 @@ describe('demo types, Events and Demo_Slot__c', () => {
     expect(values[1]).toEqual({ kind: 'demo', key: 'k', aeId: '005A', engineerId: null, start: Date.parse('2026-11-24T15:00:00Z'), end: Date.parse('2026-11-24T16:00:00Z'), status: 'Booked', city: 'Austin' });
   });
 
+  // Object Reference, Event: ShowAs (Show Time As) is Busy, OutOfOffice or Free, Busy by
+  // default; an all-day event (IsAllDayEvent) holds dates, with StartDateTime/EndDateTime at
+  // midnight UTC of its first and last day ("the timestamp is not relevant").
+  it('leaves a Free event out of busy time; Busy, OutOfOffice and an empty ShowAs block', () => {
+    const event = (ShowAs: unknown) => ({ OwnerId: '005A', StartDateTime: '2026-11-23T15:00:00Z', EndDateTime: '2026-11-23T16:00:00Z', ShowAs });
+    const { values, problems } = entriesFromRecords([event('Free'), event('Busy'), event('OutOfOffice'), event(''), event(null)], []);
+    expect(problems).toEqual([]);
+    expect(values).toHaveLength(4);
+    expect(values.every((v) => v.kind === 'event' && v.start === Date.parse('2026-11-23T15:00:00Z'))).toBe(true);
+  });
+
+  it('blocks an all-day event\u2019s days from the owner\u2019s local midnight to local midnight', () => {
+    const zones: Record<string, string> = { chicago: 'America/Chicago', tokyo: 'Asia/Tokyo' };
+    const allDay = (OwnerId: string, start: string, end: string, extra: Record<string, unknown> = {}) => ({ OwnerId, StartDateTime: `${start}T00:00:00.000+0000`, EndDateTime: `${end}T00:00:00.000+0000`, IsAllDayEvent: 'true', ...extra });
+    const { values } = entriesFromRecords(
+      [allDay('chicago', '2026-11-24', '2026-11-24'), allDay('tokyo', '2026-11-24', '2026-11-25'), allDay('nobody', '2026-11-24', '2026-11-24'), allDay('chicago', '2026-11-26', '2026-11-26', { ShowAs: 'Free' })],
+      [],
+      (id) => zones[id]
+    );
+    const show = values.map((v) => [new Date(v.start).toISOString(), new Date(v.end).toISOString()]);
+    expect(show).toEqual([
+      ['2026-11-24T06:00:00.000Z', '2026-11-25T06:00:00.000Z'], // Chicago is UTC-6 in November
+      ['2026-11-23T15:00:00.000Z', '2026-11-25T15:00:00.000Z'], // two Tokyo days, UTC+9
+      ['2026-11-24T00:00:00.000Z', '2026-11-25T00:00:00.000Z'] // zone unknown: the UTC day
+    ]);
+  });
+
+  it('takes no slot on an all-day event\u2019s day and offers the next day', () => {
+    const people = peopleFromRecords([capacity({})], stations).values;
+    const entries = entriesFromRecords([{ OwnerId: '005000000000001AAA', StartDateTime: '2026-11-24T00:00:00Z', EndDateTime: '2026-11-24T00:00:00Z', IsAllDayEvent: true }], [], (id) => people.find((p) => p.userId === id)?.timeZone).values;
+    const type = demoTypeFromRecord({ Key__c: 'D', Duration_Minutes__c: 30, Needs_AE__c: true, Active__c: true });
+    const starts = findSlots({ demoType: type, seed: 1, days: 3 }, people, entries, new Date('2026-11-23T23:30:00Z')).slots.map((s) => s.start.slice(5, 16));
+    // Tuesday 11-24 in Chicago (14:30-23:00Z) is blocked whole; Wednesday opens at 08:30 Chicago.
+    expect(starts.filter((s) => s.startsWith('11-24'))).toEqual([]);
+    expect(starts[0]).toBe('11-25T14:30');
+  });
+
   it('feeds findSlots end to end from records', () => {
     const people = peopleFromRecords([capacity({})], stations).values;
     const entries = entriesFromRecords([{ OwnerId: '005000000000001AAA', StartDateTime: '2026-11-24T14:30:00Z', EndDateTime: '2026-11-24T23:00:00Z' }], []).values;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEMO_SLOT_STATUSES, type StationRole } from '../../schema';
 import type { CalendarEntry, CalendarRole, DemoType, Person } from './model';
 import { InputError, orgBoolean, orgNumber, orgRecordSchema, orgText, parseAll, parseRecord, type Parsed } from './orgRecord';
-import { isValidTimeZone, WEEKDAYS, type Weekday } from './zone';
+import { epochDayOf, isValidTimeZone, WEEKDAYS, zonedToUtc, type Weekday } from './zone';
 
 /**
  * The org records the calendar reads, by unprefixed API name (the org layer strips the
@@ -51,7 +51,9 @@ export const demoSlotRecordSchema = orgRecordSchema('Demo_Slot__c', {
 export const eventRecordSchema = orgRecordSchema('Event', {
   OwnerId: z.string().min(1),
   StartDateTime: z.string().min(1),
-  EndDateTime: z.string().min(1)
+  EndDateTime: z.string().min(1),
+  IsAllDayEvent: orgBoolean,
+  ShowAs: orgText
 });
 
 /** Which station roles make a calendar role. */
@@ -144,16 +146,33 @@ export function entryFromDemoSlot(raw: unknown): CalendarEntry {
   return { kind: 'demo', key: r.Slot_Key__c, aeId: r.AE__c, engineerId: r.Engineer__c, start, end, status: r.Status__c, city: r.City__c };
 }
 
-export function entryFromEvent(raw: unknown): CalendarEntry {
+/** The owner's IANA zone, for all-day events; null when unknown (the day is then taken in UTC). */
+export type ZoneOf = (ownerId: string) => string | null | undefined;
+
+/**
+ * An Event as busy time, or null when it does not block. Salesforce's Event (Object Reference):
+ * ShowAs is Busy (the default), OutOfOffice or Free, and a Free event leaves the time open. An
+ * all-day event (IsAllDayEvent) carries dates, not instants: StartDateTime and EndDateTime are
+ * midnight UTC of its first and last day ("the timestamp is not relevant"), so it blocks those
+ * whole days as the owner's calendar shows them, from local midnight to local midnight.
+ */
+export function entryFromEvent(raw: unknown, zoneOf: ZoneOf = () => null): CalendarEntry | null {
   const r = parseRecord(eventRecordSchema, raw);
+  if (r.ShowAs === 'Free') return null;
   const start = instantOf(r.StartDateTime, 'Event.StartDateTime');
   const end = instantOf(r.EndDateTime, 'Event.EndDateTime');
-  return { kind: 'event', ownerId: r.OwnerId, start, end: Math.max(start, end) };
+  if (!r.IsAllDayEvent) return { kind: 'event', ownerId: r.OwnerId, start, end: Math.max(start, end) };
+  const zone = zoneOf(r.OwnerId) ?? 'UTC';
+  const first = epochDayOf(new Date(start).toISOString().slice(0, 10));
+  const last = Math.max(first, epochDayOf(new Date(end).toISOString().slice(0, 10)));
+  // A midnight that occurs twice (clocks going back) is taken at its wider reading: busy time
+  // errs on the side of blocking.
+  return { kind: 'event', ownerId: r.OwnerId, start: zonedToUtc(first, 0, zone, 'end'), end: zonedToUtc(last + 1, 0, zone, 'start') };
 }
 
 /** Events and Demo_Slot__c records to calendar entries; bad records become named problems. */
-export function entriesFromRecords(events: readonly unknown[], demoSlots: readonly unknown[]): Parsed<CalendarEntry> {
-  const a = parseAll(events, entryFromEvent);
+export function entriesFromRecords(events: readonly unknown[], demoSlots: readonly unknown[], zoneOf?: ZoneOf): Parsed<CalendarEntry> {
+  const a = parseAll(events, (raw) => entryFromEvent(raw, zoneOf));
   const b = parseAll(demoSlots, entryFromDemoSlot);
   return { values: [...a.values, ...b.values], problems: [...a.problems, ...b.problems] };
 }

@@ -1,6 +1,8 @@
 import { selectFields } from '../calendar/orgRecord';
 import { allocate } from './allocation';
-import { campaignMemberRecordSchema, campaignTestFromRecord, inboundLeadFromRecord, listLeads, memberFromRecord, roiInput, variantCounts } from './records';
+import { createRng } from '../random';
+import { campaignMemberRecordSchema, campaignTestFromRecord, inboundLeadFromRecord, leadWins, listLeads, memberFromRecord, roiInput, variantCounts } from './records';
+import { roiBySource } from './roi';
 import { analyzeCampaignTest, startResult } from './results';
 
 const testRecord = (extra: Record<string, unknown> = {}) => ({ Id: 'a0T1', Campaign__c: '701A', Variants__c: 'A; B ;C', Allocation__c: '50;25;25', Metric__c: 'Meeting', Status__c: 'Running', Seed__c: 'spring', Result__c: '', ...extra });
@@ -64,11 +66,30 @@ describe('members, conversions and list leads from records', () => {
       { listName: 'Expo', contacted: true, qualified: true, badData: false },
       { listName: null, contacted: false, qualified: true, badData: false }
     ]);
+    // Salesforce sets Lead.ConvertedOpportunityId when it converts a lead (Object Reference,
+    // Lead); a won deal no lead was converted into (006C, an upgrade) has no first touch.
+    const converted = [...leads, { Id: '00Q7', LeadSource: 'Web', List_Name__c: '', IsConverted: true, ConvertedOpportunityId: '006A', Inbound__c: false, DoNotCall: false, CreatedDate: '2026-10-02T12:00:00.000+0000' }, { Id: '00Q8', LeadSource: 'Event', IsConverted: 'true', ConvertedOpportunityId: '006B', Inbound__c: false, DoNotCall: false, CreatedDate: '2026-10-01T00:00:00Z' }];
     const opportunities = [
-      { Id: '006A', LeadSource: 'Web', IsWon: true, IsClosed: true, Amount: 1200 },
-      { Id: '006B', LeadSource: 'Web', IsWon: 'false', IsClosed: 'true', Amount: '900' }
+      { Id: '006A', LeadSource: 'Web', IsWon: true, IsClosed: true, Amount: 1200, CloseDate: '2026-11-01' },
+      { Id: '006B', LeadSource: 'Event', IsWon: 'false', IsClosed: 'true', Amount: '900', CloseDate: '2026-11-01' },
+      { Id: '006C', LeadSource: 'Web', IsWon: true, IsClosed: true, Amount: 5000, CloseDate: '2026-11-01' }
     ];
-    expect(roiInput(leads, dispositions, opportunities, { Web: 100 })).toEqual({ leadSources: ['Web', 'Web', 'Event'], meetingSources: ['Web'], wins: [{ source: 'Web', amount: 1200 }], costs: { Web: 100 } });
+    expect(leadWins(converted, opportunities)).toEqual([{ leadId: '00Q7', source: 'Web', amount: 1200, daysToWin: 29.5 }]);
+    expect(roiInput(converted, dispositions, opportunities, { Web: 100 })).toEqual({
+      leadSources: ['Web', 'Web', 'Event', 'Web', 'Event'],
+      meetingSources: ['Web'],
+      wins: [{ source: 'Web', amount: 1200, daysToWin: 29.5 }],
+      costs: { Web: 100 }
+    });
+    const roi = roiBySource(roiInput(converted, dispositions, opportunities, { Web: 100 }), { rng: createRng(1), replicates: 200 });
+    expect(roi.find((r) => r.source === 'Web')).toMatchObject({ leads: 3, wins: 1, revenue: 1200, medianDaysToWin: 29.5 });
+    expect(roi.find((r) => r.source === 'Event')).toMatchObject({ wins: 0, revenue: 0, medianDaysToWin: null });
+    // The Won metric of an A/B test counts a member whose lead's deal was won.
+    const won = new Set(leadWins(converted, opportunities).map((w) => w.leadId));
+    expect(variantCounts({ variants: ['A', 'B'], metric: 'Won' }, [{ Id: '00v1', CampaignId: '701', LeadId: '00Q7', Variant__c: 'A' }, { Id: '00v2', CampaignId: '701', LeadId: '00Q8', Variant__c: 'B' }], [], won)).toEqual([
+      { variant: 'A', trials: 1, conversions: 1 },
+      { variant: 'B', trials: 1, conversions: 0 }
+    ]);
     expect(inboundLeadFromRecord(leads[2], '701A')).toMatchObject({ id: '00Q5', inbound: true, campaignId: '701A', isConverted: true });
   });
 });

@@ -35,6 +35,7 @@ export const leadRecordSchema = orgRecordSchema('Lead', {
   LeadSource: orgText,
   List_Name__c: orgText,
   IsConverted: orgBoolean,
+  ConvertedOpportunityId: orgText,
   Inbound__c: orgBoolean,
   DoNotCall: orgBoolean,
   Bin__c: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.enum(BINS).nullable()),
@@ -51,7 +52,8 @@ export const opportunityRecordSchema = orgRecordSchema('Opportunity', {
   LeadSource: orgText,
   IsWon: orgBoolean,
   IsClosed: orgBoolean,
-  Amount: orgNumber
+  Amount: orgNumber,
+  CloseDate: orgText
 });
 
 function splitList(text: string | null): string[] {
@@ -106,8 +108,7 @@ export function memberFromRecord(raw: unknown, stratumOf?: (leadId: string | nul
 
 /**
  * Conversions per variant for the test's metric. Contact and Meeting come from the lead's
- * dispositions; Won needs the ids of leads whose opportunity was won (the org side links them,
- * e.g. through Demo_Slot__c.Lead__c and Opportunity__c).
+ * dispositions; Won needs the ids of leads whose opportunity was won (leadWins).
  */
 export function variantCounts(test: Pick<CampaignTest, 'variants' | 'metric'>, members: readonly unknown[], dispositions: readonly unknown[], wonLeadIds: ReadonlySet<string> = new Set()): VariantCounts[] {
   const flags = leadFlags(dispositions.map((d) => parseRecord(dispositionRecordSchema, d)).map((d) => ({ leadId: d.Lead__c, outcome: d.Outcome__c })));
@@ -134,15 +135,47 @@ export function listLeads(leads: readonly unknown[], dispositions: readonly unkn
   });
 }
 
-/** ROI input from leads, their dispositions, and opportunities (won ones count). */
+/** A won deal traced back to the lead it came from. */
+export interface LeadWin {
+  leadId: string;
+  /** The lead's LeadSource: the first touch. */
+  source: string | null;
+  amount: number | null;
+  /** Days from the lead's arrival (first touch) to the opportunity's CloseDate. */
+  daysToWin: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Won opportunities joined to their leads by Lead.ConvertedOpportunityId, the link Salesforce
+ * sets when it converts a lead (Object Reference, Lead: ConvertedOpportunityId). A won deal no
+ * lead converted into (an upgrade, an opportunity entered directly) has no first touch and is
+ * not counted; a converted lead whose opportunity is not in `opportunities` is not a win.
+ */
+export function leadWins(leads: readonly unknown[], opportunities: readonly unknown[]): LeadWin[] {
+  const won = new Map(opportunities.map((raw) => parseRecord(opportunityRecordSchema, raw)).filter((o) => o.IsWon).map((o) => [o.Id, o]));
+  const out: LeadWin[] = [];
+  for (const raw of leads) {
+    const l = parseRecord(leadRecordSchema, raw);
+    const o = l.ConvertedOpportunityId ? won.get(l.ConvertedOpportunityId) : undefined;
+    if (!o) continue;
+    const touched = l.CreatedDate ? Date.parse(l.CreatedDate) : Number.NaN;
+    const closed = o.CloseDate ? Date.parse(`${o.CloseDate.slice(0, 10)}T00:00:00Z`) : Number.NaN;
+    const days = Number.isFinite(touched) && Number.isFinite(closed) ? Math.max(0, (closed - touched) / DAY_MS) : null;
+    out.push({ leadId: l.Id, source: l.LeadSource, amount: o.Amount, daysToWin: days });
+  }
+  return out;
+}
+
+/** ROI input from leads, their dispositions, and opportunities: wins are the leads' own won deals. */
 export function roiInput(leads: readonly unknown[], dispositions: readonly unknown[], opportunities: readonly unknown[], costs: Readonly<Record<string, number>>): RoiInput {
   const parsedLeads = leads.map((raw) => parseRecord(leadRecordSchema, raw));
   const flags = leadFlags(dispositions.map((d) => parseRecord(dispositionRecordSchema, d)).map((d) => ({ leadId: d.Lead__c, outcome: d.Outcome__c })));
-  const wins = opportunities.map((raw) => parseRecord(opportunityRecordSchema, raw)).filter((o) => o.IsWon);
   return {
     leadSources: parsedLeads.map((l) => l.LeadSource),
     meetingSources: parsedLeads.filter((l) => flags.get(l.Id)?.qualified).map((l) => l.LeadSource),
-    wins: wins.map((o) => ({ source: o.LeadSource, amount: o.Amount })),
+    wins: leadWins(leads, opportunities).map((w) => ({ source: w.source, amount: w.amount, daysToWin: w.daysToWin })),
     costs
   };
 }

@@ -6,8 +6,9 @@ import type { Rate } from './lists';
 
 /**
  * ROI by lead source, from first touch to closed-won. The source is the lead's LeadSource
- * (first touch) and, for won opportunities, Opportunity.LeadSource (Salesforce copies the
- * lead's value at conversion). Cost per source is an input (what was spent on the source in
+ * (first touch); a win is the won opportunity the lead was converted into
+ * (Lead.ConvertedOpportunityId, see leadWins), so revenue is credited to the source that
+ * brought the lead, and the days from first touch to the win are measured. Cost per source is an input (what was spent on the source in
  * the window). Per source: leads, meetings, wins and their rates per lead (Wilson 95 %),
  * revenue, cost, cost per lead and per win, and ROI = (revenue - cost) / cost with a
  * bootstrap 95 % interval over leads.
@@ -23,8 +24,8 @@ export interface RoiInput {
   leadSources: readonly (string | null)[];
   /** LeadSource of every lead that booked a meeting. */
   meetingSources: readonly (string | null)[];
-  /** Won opportunities: source and amount. */
-  wins: readonly { source: string | null; amount: number | null }[];
+  /** Won deals of the leads: first-touch source, amount, days from first touch to closed-won. */
+  wins: readonly { source: string | null; amount: number | null; daysToWin?: number | null }[];
   /** Spend per source in the window. */
   costs: Readonly<Record<string, number>>;
 }
@@ -43,6 +44,8 @@ export interface SourceRoi {
   roi: number | null;
   roiLow: number | null;
   roiHigh: number | null;
+  /** Median days from the lead's first touch to closed-won (null without wins). */
+  medianDaysToWin: number | null;
   note: string | null;
 }
 
@@ -81,6 +84,7 @@ export function roiBySource(input: RoiInput, options: { rng: Rng; replicates?: n
   const leads = new Map<string, number>();
   const meetings = new Map<string, number>();
   const amounts = new Map<string, number[]>();
+  const daysToWin = new Map<string, number[]>();
   for (const s of input.leadSources) leads.set(key(s), (leads.get(key(s)) ?? 0) + 1);
   for (const s of input.meetingSources) meetings.set(key(s), (meetings.get(key(s)) ?? 0) + 1);
   for (const w of input.wins) {
@@ -88,6 +92,7 @@ export function roiBySource(input: RoiInput, options: { rng: Rng; replicates?: n
     const list = amounts.get(key(w.source)) ?? [];
     list.push(w.amount ?? 0);
     amounts.set(key(w.source), list);
+    if (typeof w.daysToWin === 'number' && Number.isFinite(w.daysToWin)) daysToWin.set(key(w.source), [...(daysToWin.get(key(w.source)) ?? []), w.daysToWin]);
   }
   const sources = [...new Set([...leads.keys(), ...amounts.keys(), ...Object.keys(input.costs)])].sort();
   return sources.map((source) => {
@@ -129,6 +134,7 @@ export function roiBySource(input: RoiInput, options: { rng: Rng; replicates?: n
       roi,
       roiLow,
       roiHigh,
+      medianDaysToWin: daysToWin.has(source) ? quantile([...(daysToWin.get(source) as number[])].sort((x, y) => x - y), 0.5) : null,
       note: notes.length ? notes.join('; ') : null
     };
   });

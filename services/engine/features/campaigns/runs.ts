@@ -8,6 +8,7 @@ import {
   campaignTestUpdate,
   dispositionRecordSchema,
   leadRecordSchema,
+  leadWins,
   listLeads,
   listQuality,
   memberFromRecord,
@@ -124,9 +125,6 @@ export async function allocateCampaign(client: OrgClient, ref: string): Promise<
 export async function campaignResults(client: OrgClient, ref: string, now: Date): Promise<CampaignResult & { testId: string }> {
   const names = orgNames(client);
   const test = await readCampaignTest(client, ref);
-  if (test.metric === 'Won') {
-    throw new CampaignSetupError(`Campaign_Test__c(${test.id}).Metric__c`, 'Won', 'the engine schema has no lead -> opportunity link yet (Lead.ConvertedOpportunityId); use Contact or Meeting');
-  }
   if (test.status === 'Draft') throw new CampaignSetupError(`Campaign_Test__c(${test.id}).Status__c`, 'Draft', 'allocate the members first: asl campaign allocate --campaign <id>');
   const raw = await members(client, test.campaignId as string);
   const leadIds = raw.map((m) => m.LeadId).filter((x): x is string => typeof x === 'string');
@@ -135,12 +133,23 @@ export async function campaignResults(client: OrgClient, ref: string, now: Date)
   // called yet had no chance to convert, and counting it would spend the whole planned sample
   // at the first look when the list is allocated up front.
   const worked = new Set(dispositions.map((d) => d.Lead__c));
-  const counts = variantCounts(test, raw.filter((m) => worked.has(m.LeadId)), dispositions);
+  const won = test.metric === 'Won' ? await wonLeadIds(client, leadIds) : new Set<string>();
+  const counts = variantCounts(test, raw.filter((m) => worked.has(m.LeadId)), dispositions, won);
   const previous = test.result ?? startResult({ variants: test.variants, weights: test.weights, plan: { maxSampleSize: Math.max(raw.length, 1), metric: test.metric } });
   const result = analyzeCampaignTest(previous, counts, now);
   const [report] = await writeRecords(client, [{ kind: 'update', sobject: names.api('Campaign_Test__c'), records: [campaignTestUpdate(test.id, result, client.config.namespace)] }]);
   if (report?.failed.length) throw new CampaignSetupError('Campaign_Test__c.Result__c', `write refused: ${report.failed[0]?.errorCode} ${report.failed[0]?.message}`, 'check the integration user\u2019s edit access');
   return { ...result, testId: test.id };
+}
+
+/** Leads among `leadIds` converted into an opportunity that was won (Lead.ConvertedOpportunityId). */
+async function wonLeadIds(client: OrgClient, leadIds: readonly string[]): Promise<Set<string>> {
+  const names = orgNames(client);
+  const ns = client.config.namespace;
+  const leads = (await inChunks(leadIds, (chunk) => queryAll(client, soql`SELECT ${fields(selectFields(leadRecordSchema, ns))} FROM Lead WHERE Id IN ${chunk} AND ConvertedOpportunityId != null`))).map(names.strip);
+  const opportunityIds = leads.map((l) => l.ConvertedOpportunityId).filter((x): x is string => typeof x === 'string');
+  const won = (await inChunks(opportunityIds, (chunk) => queryAll(client, soql`SELECT ${fields(selectFields(opportunityRecordSchema, ns))} FROM Opportunity WHERE Id IN ${chunk} AND IsWon = true`))).map(names.strip);
+  return new Set(leadWins(leads, won).map((w) => w.leadId));
 }
 
 async function allLeads(client: OrgClient): Promise<OrgRecord[]> {
