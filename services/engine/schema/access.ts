@@ -87,14 +87,20 @@ export const INTEGRATION_ACCESS: readonly ObjectAccess[] = [
     why: 'the demo calendar reads reps\u2019 busy times (visibility follows the role hierarchy) and puts each booked demo in the AE\u2019s and engineer\u2019s calendars (needs Edit Events)'
   }),
   grant('User', { read: 'all', why: 'reps, their time zones and whether they are active' }),
-  grant('Station__c', { read: 'all', why: 'the line: roles, handling minutes, WIP targets, SLAs' }),
+  grant('Station__c', { read: 'all', write: ['Engine_State__c'], edit: true, why: 'the line: roles, handling minutes, WIP targets, SLAs; the open assignment blocks kept in Engine_State__c' }),
   grant('Station_Rule__c', { read: 'all', why: 'where each disposition sends the asset' }),
-  grant('Stage_Event__c', { read: 'all', why: 'cycle time, throughput, WIP and SLA per station' }),
+  grant('Stage_Event__c', {
+    read: 'all',
+    write: ['SLA_Breached__c', 'Breached_At__c'],
+    modifyAll: true,
+    why: 'cycle time, throughput, WIP and SLA per station; flags stays still open past their SLA (stage events are public read-only and owned by whoever moved the asset, so editing them needs Modify All)'
+  }),
   grant('Disposition__c', {
     read: 'all',
-    write: ['Processed_At__c'],
+    write: ['Processed_At__c', 'Lead__c', 'Asset_Id__c', 'Station__c', 'Rep__c'],
+    create: true,
     edit: true,
-    why: 'moves the asset for every disposition, then marks it processed so it is handled once'
+    why: 'moves the asset for every disposition, then marks it processed so it is handled once; records the No Show or Cancelled disposition of a demo whose status changed, so the lead goes back to its booker'
   }),
   grant('Assignment__c', {
     read: 'all',
@@ -121,6 +127,12 @@ export const INTEGRATION_ACCESS: readonly ObjectAccess[] = [
     create: true,
     edit: true,
     why: 'proposes free slots and books them (insert on the unique Slot_Key__c holds a slot atomically; a booking that loses an overlap cancels itself)'
+  }),
+  grant('Demo_Request__c', {
+    read: 'all',
+    write: ['Status__c', 'Result__c', 'Message__c', 'Answered_At__c', 'Seed__c'],
+    edit: true,
+    why: 'answers the Demo Calendar console: the ranked open slots and the standings, written into the request'
   }),
   grant('Campaign_Test__c', {
     read: 'all',

@@ -71,6 +71,7 @@ export const SOBJECTS = {
       DoNotCall: std('boolean'),
       OwnerId: sys('reference'),
       IsConverted: sys('boolean'),
+      ConvertedOpportunityId: sys('reference'),
       CreatedDate: sys('datetime'),
       LastModifiedDate: sys('datetime'),
       Bin__c: c('picklist'),
@@ -166,6 +167,8 @@ export const SOBJECTS = {
       WhoId: sys('reference'),
       StartDateTime: sys('datetime'),
       EndDateTime: sys('datetime'),
+      IsAllDayEvent: sys('boolean'),
+      ShowAs: sys('picklist'),
       OwnerId: sys('reference')
     }
   },
@@ -188,7 +191,8 @@ export const SOBJECTS = {
     SLA_Hours__c: c('double'),
     Order__c: c('double'),
     Active__c: c('boolean'),
-    Hourly_Cap_Override__c: c('double')
+    Hourly_Cap_Override__c: c('double'),
+    Engine_State__c: c('textarea')
   }),
   Station_Rule__c: custom({
     Key__c: c('string'),
@@ -211,7 +215,10 @@ export const SOBJECTS = {
     Entered_At__c: c('datetime'),
     Exited_At__c: c('datetime'),
     Duration_Minutes__c: c('double'),
-    Changed_By__c: c('reference')
+    Changed_By__c: c('reference'),
+    SLA_Due_At__c: c('datetime'),
+    SLA_Breached__c: c('boolean'),
+    Breached_At__c: c('datetime')
   }),
   Disposition__c: custom({
     Lead__c: c('reference'),
@@ -355,7 +362,20 @@ export const SOBJECTS = {
     Lead__c: c('reference'),
     Opportunity__c: c('reference'),
     Booked_By__c: c('reference'),
-    City__c: c('string')
+    City__c: c('string'),
+    Returned_At__c: c('datetime')
+  }),
+  Demo_Request__c: custom({
+    Demo_Type__c: c('reference'),
+    Lead__c: c('reference'),
+    Days__c: c('double'),
+    City__c: c('string'),
+    Customer_Time_Zone__c: c('string'),
+    Status__c: c('picklist'),
+    Result__c: c('textarea'),
+    Message__c: c('string'),
+    Answered_At__c: c('datetime'),
+    Seed__c: c('string')
   }),
   Campaign_Test__c: custom({
     Campaign__c: c('reference'),

@@ -92,7 +92,7 @@ export const ASSIGNMENT_METHODS = ['Permuted Block', 'Rebalance', 'Return To Boo
 export type AssignmentMethod = (typeof ASSIGNMENT_METHODS)[number];
 export const QUEUE_ENTRY_STATUSES = ['Open', 'Done', 'Withdrawn'] as const;
 export type QueueEntryStatus = (typeof QUEUE_ENTRY_STATUSES)[number];
-export const JOB_TYPES = ['Rebalance', 'Rerank', 'Forecast Refresh', 'Report', 'Catch Up Sweep', 'Re-entry', 'Audit', 'Campaign Results'] as const;
+export const JOB_TYPES = ['Rebalance', 'Rerank', 'Forecast Refresh', 'Report', 'Catch Up Sweep', 'Re-entry', 'Audit', 'Campaign Results', 'Campaign Reports', 'Capacity Plan'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 export const jobTypeSchema = z.enum(JOB_TYPES);
 export const JOB_STATUSES = ['Idle', 'Running', 'Error', 'Invalid Schedule'] as const;
@@ -105,6 +105,8 @@ export const FORECAST_DIMENSIONS = ['Total', 'Rep', 'Team', 'Product'] as const;
 export type ForecastDimension = (typeof FORECAST_DIMENSIONS)[number];
 export const DEMO_SLOT_STATUSES = ['Booked', 'Confirmed', 'Held', 'No Show', 'Cancelled'] as const;
 export type DemoSlotStatus = (typeof DEMO_SLOT_STATUSES)[number];
+export const DEMO_REQUEST_STATUSES = ['Requested', 'Answered', 'Failed'] as const;
+export type DemoRequestStatus = (typeof DEMO_REQUEST_STATUSES)[number];
 export const CAMPAIGN_TEST_METRICS = ['Contact', 'Meeting', 'Won'] as const;
 export type CampaignTestMetric = (typeof CAMPAIGN_TEST_METRICS)[number];
 export const CAMPAIGN_TEST_STATUSES = ['Draft', 'Running', 'Stopped', 'Decided'] as const;
@@ -135,5 +137,6 @@ export const PICKLIST_VALUES: Partial<Record<ObjectName, Readonly<Record<string,
   Forecast__c: { Period_Type__c: PERIOD_TYPES },
   Forecast_Line__c: { Dimension__c: FORECAST_DIMENSIONS },
   Demo_Slot__c: { Status__c: DEMO_SLOT_STATUSES },
+  Demo_Request__c: { Status__c: DEMO_REQUEST_STATUSES },
   Campaign_Test__c: { Metric__c: CAMPAIGN_TEST_METRICS, Status__c: CAMPAIGN_TEST_STATUSES }
 };
