@@ -64,7 +64,8 @@ export function slotFromKey(key: string, durationMinutes: number): SlotLike | nu
   return { key, ownerId: owner, aeId: owner, engineerId: null, startMs, endMs: startMs + durationMinutes * 60_000 };
 }
 
-async function bookingsAround(client: OrgClient, slot: Slot): Promise<BookedSlot[]> {
+/** The bookings (holding statuses) that need a person of `slot` at an overlapping time, itself included. */
+export async function bookingsAround(client: OrgClient, slot: SlotLike): Promise<BookedSlot[]> {
   const names = orgNames(client);
   const ids = [slot.aeId, slot.engineerId].filter((x): x is string => x !== null);
   const rows = await queryAll(
@@ -88,17 +89,38 @@ async function bookingsAround(client: OrgClient, slot: Slot): Promise<BookedSlot
   });
 }
 
-async function backOff(client: OrgClient, id: string, key: string): Promise<void> {
-  const names = orgNames(client);
-  // The cancelled row keeps no claim on the key: a later booking of the same time must insert.
-  await writeRecords(client, [{ kind: 'update', sobject: names.api('Demo_Slot__c'), records: [names.record({ Id: id, Status__c: 'Cancelled', Slot_Key__c: `${key}~x~${id}` })] }]);
+/** The key a cancelled booking takes, so the slot key is free for a later booking of that time. */
+export function releasedKey(key: string, id: string): string {
+  return `${key}~x~${id}`;
 }
 
-function eventsFor(slot: Slot, demoTypeKey: string, leadId: string | null): Record<string, unknown>[] {
+/** Whether a Slot_Key__c was released by releasedKey (an overlap loser or a cancellation). */
+export function isReleasedKey(key: string): boolean {
+  return key.includes('~x~');
+}
+
+/**
+ * Cancels a booking that lost an overlap. Returned_At__c is set too: the demo never happened,
+ * so its lead is not sent back to the SDR (see lifecycle.ts).
+ */
+export async function backOff(client: OrgClient, id: string, key: string, now: Date): Promise<void> {
+  const names = orgNames(client);
+  // The cancelled row keeps no claim on the key: a later booking of the same time must insert.
+  await writeRecords(client, [
+    { kind: 'update', sobject: names.api('Demo_Slot__c'), records: [names.record({ Id: id, Status__c: 'Cancelled', Slot_Key__c: releasedKey(key, id), Returned_At__c: now.toISOString() })] }
+  ]);
+}
+
+/** The Subject of the Event a booked demo puts in each person's calendar. */
+export function eventSubject(demoTypeKey: string, key: string): string {
+  return `Demo: ${demoTypeKey} (${key})`;
+}
+
+export function eventsFor(slot: Pick<SlotLike, 'key' | 'aeId' | 'engineerId'> & { start: string; end: string }, demoTypeKey: string, leadId: string | null): Record<string, unknown>[] {
   const people = [slot.aeId, slot.engineerId].filter((x): x is string => x !== null);
   return people.map((ownerId) => ({
     OwnerId: ownerId,
-    Subject: `Demo: ${demoTypeKey} (${slot.key})`,
+    Subject: eventSubject(demoTypeKey, slot.key),
     StartDateTime: slot.start,
     EndDateTime: slot.end,
     ...(leadId ? { WhoId: leadId } : {})
@@ -126,7 +148,7 @@ export async function bookSlot(client: OrgClient, options: BookOptions): Promise
   if (mine) {
     const verdict = resolveOverlap(mine, around);
     if (!verdict.keep) {
-      await backOff(client, demoSlotId, slot.key);
+      await backOff(client, demoSlotId, slot.key, options.now);
       throw new SlotConflictError(slot.key, nextBestSlot(slot, search.slots, { alsoTaken: verdict.conflictWith ? [verdict.conflictWith] : [] }));
     }
   }

@@ -5,6 +5,7 @@ import {
   entriesFromRecords,
   eventRecordSchema,
   findSlots,
+  isValidTimeZone,
   peopleFromRecords,
   repCapacityRecordSchema,
   selectFields,
@@ -43,7 +44,18 @@ export interface SearchOptions {
   limit?: number | null;
   seed: string | number;
   now: Date;
+  /** The customer's IANA zone: slots then also fall inside the customer's working day. */
+  customerTimeZone?: string | null;
 }
+
+/** The customer's working day when only their zone is known (Demo_Request__c.Customer_Time_Zone__c). */
+export const CUSTOMER_DAY = { startHour: 9, endHour: 17, workingDays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'] as const };
+
+/**
+ * Events of demos that were cancelled: the engine renames their Subject with this prefix when
+ * a Demo_Slot__c is cancelled, and the calendar no longer counts them as busy time.
+ */
+export const CANCELLED_EVENT_PREFIX = 'Cancelled: ';
 
 export interface OrgSlotSearch extends SlotSearch {
   demoType: DemoType;
@@ -75,13 +87,15 @@ export async function readDemoType(client: OrgClient, key: string): Promise<Demo
 export async function searchSlots(client: OrgClient, options: SearchOptions): Promise<OrgSlotSearch> {
   const names = orgNames(client);
   const ns = client.config.namespace;
+  const zone = options.customerTimeZone?.trim() || null;
+  if (zone && !isValidTimeZone(zone)) throw new CalendarSetupError('Customer_Time_Zone__c', `got "${zone}"`, 'give an IANA time zone such as America/Chicago, or leave it empty');
   const demoType = await readDemoType(client, options.demoTypeKey);
   const from = new Date(Math.min(monthStart(options.now).getTime(), options.now.getTime() - DAY_MS));
   const to = new Date(options.now.getTime() + (options.days + 1) * DAY_MS);
   const [stations, capacity, events, slots] = await Promise.all([
     queryAll(client, soql`SELECT ${fields(selectFields(stationRoleRecordSchema, ns))} FROM ${names.n('Station__c')}`),
     queryAll(client, soql`SELECT ${fields(selectFields(repCapacityRecordSchema, ns))} FROM ${names.n('Rep_Capacity__c')} WHERE ${names.n('Active__c')} = true`),
-    queryAll(client, soql`SELECT ${fields(selectFields(eventRecordSchema, ns))} FROM Event WHERE EndDateTime >= ${from} AND StartDateTime < ${to}`),
+    queryAll(client, soql`SELECT ${fields([...selectFields(eventRecordSchema, ns), 'Subject'])} FROM Event WHERE EndDateTime >= ${from} AND StartDateTime < ${to}`),
     queryAll(
       client,
       soql`SELECT ${fields(selectFields(demoSlotRecordSchema, ns))} FROM ${names.n('Demo_Slot__c')} WHERE ${names.n('End__c')} >= ${from} AND ${names.n('Start__c')} < ${to}`
@@ -89,13 +103,17 @@ export async function searchSlots(client: OrgClient, options: SearchOptions): Pr
   ]);
   const roles = stationRoles(stations.map(names.strip));
   const people = peopleFromRecords(capacity.map(names.strip), roles);
-  const entries = entriesFromRecords(events, slots.map(names.strip));
+  const busyEvents = events.filter((e) => !String(e.Subject ?? '').startsWith(CANCELLED_EVENT_PREFIX));
+  // All-day events block the owner's local day: the people's zones place them.
+  const zones = new Map(people.values.map((p) => [p.userId, p.timeZone]));
+  const entries = entriesFromRecords(busyEvents, slots.map(names.strip), (ownerId) => zones.get(ownerId));
   const result = findSlots(
     {
       demoType,
       days: options.days,
       gridMinutes: options.gridMinutes ?? 30,
       city: options.city ?? null,
+      customerWindow: zone ? { timeZone: zone, ...CUSTOMER_DAY, workingDays: [...CUSTOMER_DAY.workingDays] } : null,
       seed: options.seed,
       limit: options.limit ?? null
     },
