@@ -1,4 +1,6 @@
-import { campaignResultsJob } from '../../services/engine/features/campaigns/jobs';
+import { campaignReportsJob, campaignResultsJob, type CampaignReportsResult } from '../../services/engine/features/campaigns/jobs';
+import { JobScheduler } from '../../services/engine/jobs/scheduler';
+import { orgJobStore } from '../../services/engine/org/jobStore';
 import { allocateCampaign, campaignResults, listQualityReport, readCampaignTest, roiReport } from '../../services/engine/features/campaigns';
 import { connectOrg, type OrgClient } from '../../services/engine/org/connection';
 import { queryAll } from '../../services/engine/org/reads';
@@ -83,4 +85,27 @@ describe('campaign tests against the local org', () => {
     const web = roi.find((s) => s.source === 'Web');
     expect(web?.cost).toBe(10_000);
   }, 60_000);
+
+  // User story: a marketer opens the Campaigns console and asks for fresh list-quality and ROI
+  // figures (Run now on the Campaign Reports job, spend per source in its Scope__c); the engine
+  // writes them to the run's Result__c, where the console reads them.
+  it('runs the Campaign Reports job asked for through Engine_Job__c and writes lists and ROI to Job_Run__c', async () => {
+    const scope = { costs: { Web: 10_000, 'Purchased List': 2_500 }, seed: 'e2e' };
+    const created = (await client.conn.sobject('Engine_Job__c').create({ Name: 'Campaign reports', Type__c: 'Campaign Reports', Enabled__c: false, Run_Now__c: true, Scope__c: JSON.stringify(scope) })) as { id: string };
+    const now = new Date('2026-11-22T12:00:00Z');
+    const scheduler = new JobScheduler({ store: orgJobStore(client), handlers: { 'Campaign Reports': campaignReportsJob(client) }, clock: () => now });
+    await scheduler.sync();
+    await scheduler.stop();
+    const [run] = await queryAll(client, `SELECT Outcome__c, Result__c, Error_Summary__c FROM Job_Run__c WHERE Engine_Job__c = '${created.id}'`);
+    expect(run?.Outcome__c).toBe('Succeeded');
+    const result = JSON.parse(String(run?.Result__c)) as CampaignReportsResult;
+    expect(result.kind).toBe('campaign-reports');
+    expect(result.computedAt).toBe(now.toISOString());
+    expect(result.costs).toEqual(scope.costs);
+    // The same figures as `asl campaign lists` and `asl campaign roi` with the same seed.
+    expect(result.lists).toEqual(JSON.parse(JSON.stringify(await listQualityReport(client, 'e2e'))));
+    expect(result.roi).toEqual(JSON.parse(JSON.stringify(await roiReport(client, scope.costs, 'e2e'))));
+    expect(result.roi.find((s) => s.source === 'Purchased List')?.cost).toBe(2_500);
+    await expect(campaignReportsJob(client)({ job: { id: created.id, name: 'x', type: 'Campaign Reports', cron: null, enabled: false, runNow: false, scope: { costs: { Web: -1 } } }, runKey: 'bad', now, signal: new AbortController().signal })).rejects.toThrow(/negative/);
+  }, 90_000);
 });

@@ -1,31 +1,28 @@
 import { selectFields } from '../../core/calendar';
 import { dropRecommendation, fitData, fitLogistic, fitOpportunityRecordSchema, fitSurveyRecordSchema, winRateByBand, explainModel, type BandRate, type DropAdvice, type FitModel } from '../../core/fit';
-import { measuredStages, type Measured } from '../../core/planning';
 import type { OrgClient } from '../../org/connection';
 import { queryAll, type OrgRecord } from '../../org/reads';
-import { dateOnly, fields, soql } from '../../org/soql';
+import { fields, soql } from '../../org/soql';
 import { orgNames } from '../../org/names';
+import type { EngineFeature } from '../../service';
+import { capacityPlanJob } from './job';
 
 /**
  * Planning and fit analysis from the org's records: the measured stations for `asl plan
- * --org`, and win rate by fit band, the logistic fit and drop advice for `asl fit analyze`.
+ * --org`, the "Capacity Plan" job the Planning console asks for, and win rate by fit band,
+ * the logistic fit and drop advice for `asl fit analyze`.
  */
-const DAY = 86_400_000;
+export function planningFeature(): EngineFeature {
+  return { name: 'planning', jobs: (client) => ({ 'Capacity Plan': capacityPlanJob(client) }) };
+}
+
+export { readMeasured } from './measured';
+export { capacityPlanJob, computeCapacityPlan, planInputFromScope, planScopeSchema, readPlanFacts, DEFAULT_INBOUND_HANDLE_MINUTES, type CapacityPlanResult, type PlanScope } from './job';
+export { currentHeads, inboundArrivals, sdrHandlingMinutes } from './orgInputs';
 
 async function read(client: OrgClient, query: string): Promise<OrgRecord[]> {
   const names = orgNames(client);
   return (await queryAll(client, query)).map(names.strip);
-}
-
-export async function readMeasured(client: OrgClient, now: Date, measureDays: number): Promise<Measured & { window: { start: string; end: string } }> {
-  const names = orgNames(client);
-  const start = new Date(now.getTime() - measureDays * DAY);
-  const [leads, dispositions, opportunities] = await Promise.all([
-    read(client, soql`SELECT Id, CreatedDate FROM Lead WHERE CreatedDate >= ${start} AND CreatedDate < ${now}`),
-    read(client, soql`SELECT ${names.list(['Lead__c', 'Outcome__c'])}, CreatedDate FROM ${names.n('Disposition__c')} WHERE ${names.n('Lead__c')} != null AND CreatedDate >= ${start}`),
-    read(client, soql`SELECT IsWon, Amount, CreatedDate, CloseDate FROM Opportunity WHERE IsClosed = true AND CloseDate >= ${dateOnly(start)} AND CloseDate <= ${dateOnly(now)}`)
-  ]);
-  return { ...measuredStages({ leads, dispositions, opportunities } as never), window: { start: start.toISOString(), end: now.toISOString() } };
 }
 
 export interface FitAnalysis {

@@ -68,7 +68,9 @@ export const JOB_TYPES = [
     'Catch Up Sweep',
     'Re-entry',
     'Audit',
-    'Campaign Results'
+    'Campaign Results',
+    'Campaign Reports',
+    'Capacity Plan'
 ];
 
 const JOBS_QUERY = gql`
