@@ -10,7 +10,16 @@ import { z } from 'zod';
 import { LWC_DIR } from './paths';
 
 /** Which demo user a console opens as when the URL names none. */
-export type ConsoleRole = 'sdr' | 'manager';
+export type ConsoleRole = 'sdr' | 'manager' | 'marketer' | 'revops' | 'coordinator';
+
+/** How the index page names the user a console opens as. */
+export const ROLE_NAMES: Record<ConsoleRole, string> = {
+  sdr: 'an SDR',
+  manager: 'the manager',
+  marketer: 'a marketer',
+  revops: 'RevOps',
+  coordinator: 'a coordinator'
+};
 
 export interface ConsoleDef {
   /** URL segment: /preview/<slug>. */
@@ -44,6 +53,27 @@ export const CONSOLES: readonly ConsoleDef[] = [
     title: 'Forecast',
     component: 'forecastConsole',
     role: 'manager',
+    recordPage: false
+  },
+  {
+    slug: 'demo-calendar',
+    title: 'Demo Calendar',
+    component: 'demoCalendar',
+    role: 'coordinator',
+    recordPage: false
+  },
+  {
+    slug: 'campaigns',
+    title: 'Campaigns',
+    component: 'campaignConsole',
+    role: 'marketer',
+    recordPage: false
+  },
+  {
+    slug: 'planning',
+    title: 'Planning',
+    component: 'planningConsole',
+    role: 'revops',
     recordPage: false
   },
   {

@@ -45,8 +45,9 @@ export class Directory {
 
   /**
    * The username a console opens as. SDR consoles: the user with the most open queue entries
-   * (the Work Queue has something to show), else the configured SDR. Manager consoles: the
-   * configured manager. Otherwise the directory user.
+   * (the Work Queue has something to show), else the configured SDR. Manager, marketer and
+   * RevOps consoles: the user configured for the role (npm start passes the demo floor's
+   * manager, marketer and RevOps logins). Otherwise the directory user.
    */
   async defaultUser(role: ConsoleRole): Promise<string> {
     if (role === 'sdr') {
@@ -56,6 +57,14 @@ export class Directory {
       );
       const username = busiest[0]?.username;
       if (typeof username === 'string') return username;
+    }
+    // Coordinator consoles: the configured coordinator, else the demo floor's first one.
+    if (role === 'coordinator' && this.roleUsers.coordinator === undefined) {
+      const [coordinator] = await this.client.query(
+        this.directoryUser,
+        "SELECT Username FROM User WHERE IsActive = true AND Title = 'Sales Coordinator' ORDER BY Username LIMIT 1"
+      );
+      if (typeof coordinator?.Username === 'string') return coordinator.Username;
     }
     return this.roleUsers[role] ?? this.directoryUser;
   }

@@ -42,7 +42,13 @@ export const previewOptionsSchema = z.object({
   directoryUser: z.string().min(1).default('admin@asl.local'),
   /** Usernames consoles open as when the URL names none (see Directory.defaultUser). */
   users: z
-    .object({ sdr: z.string().min(1).optional(), manager: z.string().min(1).optional() })
+    .object({
+      sdr: z.string().min(1).optional(),
+      manager: z.string().min(1).optional(),
+      marketer: z.string().min(1).optional(),
+      revops: z.string().min(1).optional(),
+      coordinator: z.string().min(1).optional()
+    })
     .default({})
 });
 export type PreviewOptions = z.infer<typeof previewOptionsSchema>;
@@ -298,7 +304,10 @@ export function servePreviewBeside(
     envPort !== undefined && envPort !== '' ? Number(envPort) : orgPort === 0 ? 0 : orgPort + 1;
   const users = {
     ...(org.logins.sdr ? { sdr: org.logins.sdr } : {}),
-    ...(org.logins.manager ? { manager: org.logins.manager } : {})
+    ...(org.logins.manager ? { manager: org.logins.manager } : {}),
+    ...(org.logins.marketing ? { marketer: org.logins.marketing } : {}),
+    ...(org.logins.revops ? { revops: org.logins.revops } : {}),
+    ...(org.logins.coordinator ? { coordinator: org.logins.coordinator } : {})
   };
   let current: RunningPreview | undefined;
   let stopped = false;

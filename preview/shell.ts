@@ -5,7 +5,7 @@
  * consoles look like with it is what the preview should show), served at /assets as SLDS
  * expects.
  */
-import { CONSOLES, type ConsoleDef } from './consoles';
+import { CONSOLES, ROLE_NAMES, type ConsoleDef } from './consoles';
 import type { PreviewUser, RecordRef } from './directory';
 
 export interface BootData {
@@ -141,7 +141,7 @@ ${banner(
 export function renderIndexPage(orgUrl: string, samples: RecordRef[]): string {
   const cards = CONSOLES.map(
     (item) => `<li class="slds-item"><a href="/preview/${item.slug}">${escapeHtml(item.title)}</a>
-      <span class="slds-text-color_weak"> · c-${kebab(item.component)}, opens as ${item.role === 'sdr' ? 'an SDR' : 'the manager'}</span></li>`
+      <span class="slds-text-color_weak"> · c-${kebab(item.component)}, opens as ${ROLE_NAMES[item.role]}</span></li>`
   ).join('\n');
   const records = samples
     .map(

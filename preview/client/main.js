@@ -11,6 +11,9 @@ import BinBoard from 'c/binBoard';
 import LineMonitor from 'c/lineMonitor';
 import ForecastConsole from 'c/forecastConsole';
 import StageTimer from 'c/stageTimer';
+import DemoCalendar from 'c/demoCalendar';
+import CampaignConsole from 'c/campaignConsole';
+import PlanningConsole from 'c/planningConsole';
 import { bootData } from './platform/session';
 
 const COMPONENTS = {
@@ -18,7 +21,10 @@ const COMPONENTS = {
     binBoard: { tag: 'c-bin-board', ctor: BinBoard },
     lineMonitor: { tag: 'c-line-monitor', ctor: LineMonitor },
     forecastConsole: { tag: 'c-forecast-console', ctor: ForecastConsole },
-    stageTimer: { tag: 'c-stage-timer', ctor: StageTimer }
+    stageTimer: { tag: 'c-stage-timer', ctor: StageTimer },
+    demoCalendar: { tag: 'c-demo-calendar', ctor: DemoCalendar },
+    campaignConsole: { tag: 'c-campaign-console', ctor: CampaignConsole },
+    planningConsole: { tag: 'c-planning-console', ctor: PlanningConsole }
 };
 
 function mountConsole() {

@@ -5,8 +5,21 @@ import {
   propsFromQuery,
   recordPageObjects
 } from '../../preview/consoles';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 describe('preview consoles and their design attributes', () => {
+  it('mounts every console it lists: the client entry imports each one and maps it to its tag', () => {
+    // The client is bundled by rollup, so it must import each console statically; a console
+    // listed here but missing there only shows "Unknown console component" in the browser.
+    const client = readFileSync(path.join(__dirname, '../../preview/client/main.js'), 'utf8');
+    for (const item of CONSOLES) {
+      const tag = `c-${item.component.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+      expect(client).toMatch(new RegExp(`^import \\w+ from 'c/${item.component}';$`, 'm'));
+      expect(client).toMatch(new RegExp(`^\\s+${item.component}: \\{ tag: '${tag}', ctor: \\w+ \\},?$`, 'm'));
+    }
+  });
+
   it("reads each console's App Builder properties from its js-meta.xml", () => {
     expect(designAttributes('forecastConsole')).toEqual([
       { name: 'periodType', type: 'String', choices: ['Month', 'Quarter', 'Year'] },
