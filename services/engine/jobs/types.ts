@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The job types RevOps can schedule (Engine_Job__c.Type__c). */
-export const JOB_TYPES = ['Rebalance', 'Rerank', 'Forecast Refresh', 'Report', 'Catch Up Sweep', 'Re-entry', 'Audit', 'Campaign Results'] as const;
+export const JOB_TYPES = ['Rebalance', 'Rerank', 'Forecast Refresh', 'Report', 'Catch Up Sweep', 'Re-entry', 'Audit', 'Campaign Results', 'Campaign Reports', 'Capacity Plan'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 /** An Engine_Job__c record as the engine needs it, whatever the namespace. */
