@@ -58,8 +58,12 @@ export interface DealDraft {
   closed: boolean;
   won: boolean;
   lostReason: string | null;
-  /** Ground truth for the oracle forecast: never written to the org. */
-  truth: { winProbability: number; trueCloseMs: number; willWin: boolean };
+  /**
+   * Ground truth for the oracle forecast: never written to the org. `cycleStartMs` is when
+   * the close clock started (the demo, a rebooking's horizon, or an expansion's opening):
+   * with the segment's cycle it gives the true close-date distribution (drawClose).
+   */
+  truth: { winProbability: number; trueCloseMs: number; willWin: boolean; cycleStartMs: number };
   type: 'New Customer' | 'Existing Customer - Upgrade';
 }
 
@@ -138,7 +142,7 @@ export class DealPlanner {
       closed: false,
       won: false,
       lostReason: null,
-      truth: { winProbability: 0, trueCloseMs: 0, willWin: false },
+      truth: { winProbability: 0, trueCloseMs: 0, willWin: false, cycleStartMs: 0 },
       type: 'New Customer'
     };
     this.record(deal, opening.createdMs);
@@ -156,7 +160,8 @@ export class DealPlanner {
     deal.truth = {
       winProbability: (show + (1 - show) * rebook * show) * win,
       trueCloseMs: close,
-      willWin: shows && rng.chance(win)
+      willWin: shows && rng.chance(win),
+      cycleStartMs: demoMs
     };
   }
 
@@ -167,7 +172,8 @@ export class DealPlanner {
     deal.truth = {
       winProbability: p * win,
       trueCloseMs: this.drawClose(rng, deal, this.asOfMs + 7 * DAY),
-      willWin: rng.chance(p) && rng.chance(win)
+      willWin: rng.chance(p) && rng.chance(win),
+      cycleStartMs: this.asOfMs + 7 * DAY
     };
   }
 
@@ -226,7 +232,7 @@ export class DealPlanner {
       closed: false,
       won: false,
       lostReason: null,
-      truth: { winProbability: 0, trueCloseMs: 0, willWin: false },
+      truth: { winProbability: 0, trueCloseMs: 0, willWin: false, cycleStartMs: 0 },
       type: 'Existing Customer - Upgrade'
     };
     this.record(deal, opening.createdMs);
@@ -280,7 +286,7 @@ export class DealPlanner {
     events.push({ atMs: closeMs, apply: () => this.close(deal, closeMs, won, reason) });
     events.sort((a, b) => a.atMs - b.atMs);
 
-    deal.truth = { winProbability: win, trueCloseMs: closeMs, willWin: won };
+    deal.truth = { winProbability: win, trueCloseMs: closeMs, willWin: won, cycleStartMs: demoMs };
     for (const event of events) {
       if (event.atMs >= this.asOfMs) return null;
       event.apply();
@@ -292,7 +298,7 @@ export class DealPlanner {
   /** Closed lost without a demo (no rebooking, or a second no-show). */
   lose(deal: DealDraft, atMs: number, reason: string): void {
     const at = Math.min(atMs, this.asOfMs - HOUR);
-    deal.truth = { winProbability: 0, trueCloseMs: at, willWin: false };
+    deal.truth = { winProbability: 0, trueCloseMs: at, willWin: false, cycleStartMs: at };
     this.close(deal, at, false, reason);
     this.record(deal, at);
   }

@@ -22,6 +22,12 @@ export interface OpportunityTruth {
   /** The close date the generator drew (YYYY-MM-DD). */
   trueCloseDate: string;
   willWin: boolean;
+  /**
+   * When the close clock of an open deal started (ISO date-time): its true close date was
+   * drawn from here with the segment's cycle and the end-of-quarter pull (deals.ts, drawClose),
+   * so an oracle can know the close date's distribution rather than the draw.
+   */
+  cycleStart: string;
 }
 
 export interface FloorManifest {
@@ -71,11 +77,14 @@ export class SqliteTruth implements TruthSink {
         amount REAL NOT NULL,
         win_probability REAL NOT NULL,
         true_close_date TEXT NOT NULL,
-        will_win INTEGER NOT NULL
+        will_win INTEGER NOT NULL,
+        cycle_start TEXT NOT NULL
       );
       CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
-    this.insert = this.db.prepare('INSERT INTO opportunity_truth VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert = this.db.prepare(
+      'INSERT INTO opportunity_truth VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    );
   }
 
   add(rows: readonly OpportunityTruth[]): void {
@@ -90,7 +99,8 @@ export class SqliteTruth implements TruthSink {
           row.amount,
           row.winProbability,
           row.trueCloseDate,
-          row.willWin ? 1 : 0
+          row.willWin ? 1 : 0,
+          row.cycleStart
         );
       }
       this.db.exec('COMMIT');
@@ -133,7 +143,8 @@ export function readTruth(dataDir: string): {
         amount: Number(row.amount),
         winProbability: Number(row.win_probability),
         trueCloseDate: String(row.true_close_date),
-        willWin: row.will_win === 1
+        willWin: row.will_win === 1,
+        cycleStart: String(row.cycle_start)
       }))
     };
   } finally {

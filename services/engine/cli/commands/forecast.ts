@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { createRng } from '../../core/random';
 import {
+  accuracyBacktests,
   forecast,
   isoFromDay,
   resolveSnapshot,
   toForecastRecords,
+  type Accuracy,
   type Dimension,
   type Forecast
 } from '../../core/forecast';
@@ -96,15 +98,9 @@ async function forecastOrg(flags: Flags): Promise<void> {
     );
     return;
   }
-  const pct = (x: number | null): string => (x === null ? 'none yet' : `${(x * 100).toFixed(1)}%`);
   const notes = [
     `Source: org ${client.conn.instanceUrl} (${result.opportunities.toLocaleString('en-US')} opportunities read by ${result.readVia === 'bulk' ? 'Bulk API 2.0' : 'SOQL'}${result.skipped.length > 0 ? `, ${result.skipped.length} unusable left out` : ''}); seed ${result.seed}.`,
-    `Accuracy: ${Object.entries(result.accuracy)
-      .map(
-        ([type, a]) =>
-          `${type} WAPE ${pct(a.wape)}, P10-P90 coverage ${pct(a.coverage)} (${a.source})`
-      )
-      .join('; ')}.`,
+    `Accuracy: ${formatAccuracy(result.accuracy)}.`,
     flags.write
       ? `Wrote ${result.written.forecasts} Forecast__c and ${result.written.lines} Forecast_Line__c records (upsert on Key__c)${
           result.written.failed.length > 0
@@ -121,6 +117,17 @@ async function forecastOrg(flags: Flags): Promise<void> {
 }
 
 const money = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+export function formatAccuracy(accuracy: Accuracy): string {
+  const pct = (x: number | null): string => (x === null ? 'none yet' : `${(x * 100).toFixed(1)}%`);
+  return Object.entries(accuracy)
+    .map(([type, a]) =>
+      a.wape === null
+        ? `${type}: ${a.note ?? 'no backtest'}`
+        : `${type} WAPE ${pct(a.wape)}, P10-P90 coverage ${pct(a.coverage)} (${a.source}, ${a.periods} ${a.periods === 1 ? 'origin' : 'origins'})`
+    )
+    .join('; ');
+}
 
 export function formatForecast(f: Forecast, top: number): string {
   const out: string[] = [
@@ -211,10 +218,22 @@ export function register(program: Command): void {
       dimensions: flags.dimensions as Dimension[]
     });
     if (flags.records) {
+      // The same accuracy backtests as the org refresh (6 months, 4 quarters, the year to go).
+      const { accuracy } = accuracyBacktests(loaded.history, {
+        asOf,
+        seed: flags.seed,
+        options: result.options,
+        months: 6,
+        quarters: 4,
+        years: result.periods.some((p) => p.type === 'year')
+      });
       // Time enters here, at the edge: the records say when they were generated.
-      process.stdout.write(
-        `${JSON.stringify(toForecastRecords(result, { generatedAt: new Date().toISOString(), namespace: flags.namespace }), null, 2)}\n`
-      );
+      const records = toForecastRecords(result, {
+        generatedAt: new Date().toISOString(),
+        namespace: flags.namespace,
+        accuracy
+      });
+      process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
       return;
     }
     if (flags.json) {

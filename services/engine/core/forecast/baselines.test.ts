@@ -81,3 +81,42 @@ describe('baselines', () => {
     );
   });
 });
+
+describe('stage-weighted pipeline with stage history', () => {
+  it('weights a stage by the won share of the closed deals that passed through it, not of those last seen there', () => {
+    // Won deals pass Proposal then Contract; lost ones close from Proposal. Of the four closed
+    // deals, all four passed Proposal and two were won: Proposal converts 2 of 4, although no
+    // deal was ever won while still at Proposal.
+    const asOf = dayFromIso('2017-07-01');
+    const deal = (id: string, won: boolean): OpportunityHistoryRow => ({
+      id,
+      rep: 'R',
+      product: 'P',
+      stage: won ? 'Won' : 'Lost',
+      amount: 100,
+      createdDate: '2017-03-01',
+      closeDate: '2017-05-01',
+      isClosed: true,
+      isWon: won
+    });
+    const open: OpportunityHistoryRow = {
+      id: 'o',
+      rep: 'R',
+      product: 'P',
+      stage: 'Proposal',
+      amount: 100,
+      createdDate: '2017-06-01',
+      closeDate: '2017-07-20',
+      isClosed: false,
+      isWon: false
+    };
+    const rows = [deal('w1', true), deal('w2', true), deal('l1', false), deal('l2', false), open];
+    const stageHistory = rows.flatMap((r) => [
+      { opportunityId: r.id, date: r.createdDate, stage: 'Proposal', closeDate: '2017-07-20' },
+      ...(r.isWon ? [{ opportunityId: r.id, date: '2017-04-01', stage: 'Contract' }] : [])
+    ]);
+    const k = knownAt({ opportunities: rows, stageHistory }, asOf);
+    // (2 wins + 0.5 overall) / (4 closed + 1) on an amount of 100, expected in July.
+    expect(stageWeighted(k, periodContaining('month', asOf))).toBeCloseTo((2.5 / 5) * 100, 6);
+  });
+});

@@ -61,10 +61,13 @@ export function baselineForecasts(
 }
 
 /**
- * Stage-weighted pipeline. The stage win rate is won / closed among deals last seen in that
- * stage (all deals when there is no stage history). An open deal's expected close date is the
- * CRM's, if known at the as-of date, else its created date plus the median days to close;
- * a date already past counts as the current period.
+ * Stage-weighted pipeline. The stage win rate is won / closed among the closed deals that were
+ * at that stage at some point (a stage's conversion to won, as a pipeline report computes it;
+ * all deals when there is no stage history). Counting only the deals last seen at a stage would
+ * give every stage before the last one a rate near zero wherever deals are won only from the
+ * last stage. An open deal's expected close date is the CRM's, if known at the as-of date, else
+ * its created date plus the median days to close; a date already past counts as the current
+ * period.
  */
 export function stageWeighted(k: KnownDeals, period: Period): number | null {
   if (k.observedFrom === null) return null;
@@ -72,15 +75,28 @@ export function stageWeighted(k: KnownDeals, period: Period): number | null {
   const closed = new Float64Array(stages);
   const wins = new Float64Array(stages);
   const cycle: number[] = [];
-  for (let i = 0; i < k.n; i += 1) {
-    if ((k.close[i] as number) === OPEN) continue;
-    const stage = stageAt(k, i, k.close[i] as number);
+  // Which deal last counted a stage: each closed deal counts once per stage it passed through.
+  const countedBy = new Int32Array(stages).fill(-1);
+  let totalClosed = 0;
+  let totalWins = 0;
+  const count = (i: number, stage: number): void => {
+    if (countedBy[stage] === i) return;
+    countedBy[stage] = i;
     closed[stage] = (closed[stage] as number) + 1;
     if (k.won[i]) wins[stage] = (wins[stage] as number) + 1;
+  };
+  const { offsets, stage: rowStage } = k.history;
+  for (let i = 0; i < k.n; i += 1) {
+    if ((k.close[i] as number) === OPEN) continue;
+    totalClosed += 1;
+    if (k.won[i]) totalWins += 1;
+    const first = offsets[i] as number;
+    const last = offsets[i + 1] as number;
+    if (first === last) count(i, stageAt(k, i, k.close[i] as number));
+    for (let r = first; r < last; r += 1) count(i, rowStage[r] as number);
     cycle.push((k.close[i] as number) - (k.created[i] as number));
   }
-  const totalClosed = closed.reduce((s, x) => s + x, 0);
-  const overall = totalClosed > 0 ? wins.reduce((s, x) => s + x, 0) / totalClosed : 0;
+  const overall = totalClosed > 0 ? totalWins / totalClosed : 0;
   cycle.sort((a, b) => a - b);
   const median = cycle.length > 0 ? (cycle[Math.floor(cycle.length / 2)] as number) : 0;
   const values = fitValues(k, k.asOf);

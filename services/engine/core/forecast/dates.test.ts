@@ -4,7 +4,9 @@ import {
   isoFromDay,
   monthIndexOfDay,
   periodContaining,
+  phaseCount,
   phaseOfMonth,
+  phaseTable,
   shiftPeriod,
   DateFormatError
 } from './dates';
@@ -37,5 +39,24 @@ describe('calendar days', () => {
     expect(periodContaining('year', may.start).label).toBe('2017');
     expect(phaseOfMonth(may.month, 3)).toBe(1);
     expect(phaseOfMonth(periodContaining('month', dayFromIso('2017-06-01')).month, 3)).toBe(2);
+  });
+});
+
+describe('calendar phases', () => {
+  it('splits each month of the cycle at the 16th with two phases a month', () => {
+    const from = dayFromIso('2026-10-01');
+    const table = phaseTable(from, dayFromIso('2027-01-01'), 3, 2);
+    const at = (iso: string): number => table[dayFromIso(iso) - from] as number;
+    expect([at('2026-10-01'), at('2026-10-15'), at('2026-10-16'), at('2026-10-31')]).toEqual([
+      0, 0, 1, 1
+    ]);
+    expect([at('2026-11-15'), at('2026-11-16'), at('2026-12-15'), at('2026-12-31')]).toEqual([
+      2, 3, 4, 5
+    ]);
+    expect(phaseCount(3, 2)).toBe(6);
+    expect(phaseCount(1, 2)).toBe(1);
+    expect(phaseTable(from, from + 40, 1, 2).every((p) => p === 0)).toBe(true);
+    // One phase a month: the month of the quarter, as before.
+    expect(phaseTable(from, from + 40, 3, 1)[35]).toBe(1);
   });
 });

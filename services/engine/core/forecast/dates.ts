@@ -137,17 +137,29 @@ export function phaseOfMonth(monthIndex: number, seasonLength: number): number {
   return ((monthIndex % seasonLength) + seasonLength) % seasonLength;
 }
 
-/** The seasonal phase of every day in [from, to), for hot loops. */
-export function phaseTable(from: Day, to: Day, seasonLength: number): Uint8Array {
+/** Seasonal phases of a cycle: none without a cycle, else `perMonth` per month of it. */
+export function phaseCount(seasonLength: number, perMonth: number): number {
+  return seasonLength === 1 ? 1 : seasonLength * perMonth;
+}
+
+/**
+ * The seasonal phase of every day in [from, to), for hot loops. With two phases a month, the
+ * 16th and later days are a phase of their own: an end-of-quarter push lands in the last days.
+ */
+export function phaseTable(from: Day, to: Day, seasonLength: number, perMonth = 1): Uint8Array {
   const out = new Uint8Array(Math.max(0, to - from));
+  if (seasonLength === 1) return out;
   let month = monthIndexOfDay(from);
+  let start = dayOfMonthIndex(month);
   let next = dayOfMonthIndex(month + 1);
   for (let day = from; day < to; day += 1) {
     if (day >= next) {
       month += 1;
+      start = next;
       next = dayOfMonthIndex(month + 1);
     }
-    out[day - from] = phaseOfMonth(month, seasonLength);
+    const half = perMonth === 2 && day - start >= 15 ? 1 : 0;
+    out[day - from] = phaseOfMonth(month, seasonLength) * perMonth + half;
   }
   return out;
 }

@@ -226,7 +226,7 @@ export function trackPoints(
   const points = new Map<Period, TrackPoint>();
   for (const [origin, group] of byOrigin) {
     const fit = fits.get(origin) ?? fitAt(ctx, origin);
-    const exp = expectAt(ctx, fit, group);
+    const exp = expectAt(ctx, fit, group, false);
     const fm = factorModel(fit);
     group.forEach((period, p) => {
       const total = emptyAccumulator(fm.bucketVariance.length);
@@ -344,11 +344,13 @@ export function forecastKnown(
   const random = fastRandom(rng);
   const factors = drawFactors(fm, options.draws, random);
   const buffer = new Float64Array(options.draws);
+  const normals = new Float64Array(options.draws);
+  random.fillNormal(normals);
   const lines: ForecastLine[] = slots.map((slot) => {
     const period = periods[slot.period] as Period;
     const { factor, rangeScale: widening } = calibrations[period.type] as Calibration;
     const moments = finishSeries(slot.moments, fm);
-    simulateSeries(moments, factors, random, buffer);
+    simulateSeries(moments, factors, normals, buffer);
     const [q10, q50, q90] = quantiles(buffer, [0.1, 0.5, 0.9]) as [number, number, number];
     const { mean } = analyticMoments(moments, fm);
     const ctd = slot.closedToDate;

@@ -41,6 +41,16 @@ export {
   type LeakageResult,
   type MethodName
 } from './backtest';
+export {
+  accuracyBacktests,
+  yearToGoBacktest,
+  backtestWindow,
+  type Accuracy,
+  type AccuracyEntry,
+  type AccuracyRun,
+  type YearToGoBacktest,
+  type YearToGoRow
+} from './accuracy';
 export { baselineForecasts, BASELINES, type BaselineName } from './baselines';
 export { scrambleAfter, firstDifference } from './leakage';
 export {

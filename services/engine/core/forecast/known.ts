@@ -14,6 +14,8 @@ export interface Dictionaries {
   segment: string[];
   /** Index 0 is "Open" (stage not known). */
   stage: string[];
+  /** Stages deals entered the pipeline at (their stage on their creation day). */
+  entryStage: string[];
 }
 
 /**
@@ -56,6 +58,8 @@ export interface KnownDeals {
   product: Int32Array;
   source: Int32Array;
   segment: Int32Array;
+  /** Code (dict.entryStage) of the stage each deal had on its creation day, from the history. */
+  entryStage: Int32Array;
   dict: Dictionaries;
   /** Stage-history rows dated before asOf and before the deal's known close (CSR by deal). */
   history: {
@@ -198,6 +202,7 @@ export function knownAt(history: OpportunityHistory, asOf: Day): KnownDeals {
   for (const entry of stageRows) offsets[entry.i + 1] = (offsets[entry.i + 1] as number) + 1;
   for (let i = 0; i < n; i += 1)
     offsets[i + 1] = (offsets[i + 1] as number) + (offsets[i] as number);
+  const entry = entryStages(n, created, offsets, stageRows, stageDict);
   const listPrice = new Float64Array(dict.product.length).fill(NaN);
   const productIndex = new Map(dict.product.map((name, i) => [name, i]));
   for (const [name, price] of Object.entries(history.listPrices ?? {}))
@@ -220,7 +225,8 @@ export function knownAt(history: OpportunityHistory, asOf: Day): KnownDeals {
     product: productCodes,
     source: sourceCodes,
     segment: segmentCodes,
-    dict: { ...dict, stage: stageDict },
+    entryStage: entry.codes,
+    dict: { ...dict, stage: stageDict, entryStage: entry.names },
     history: {
       offsets,
       day: Int32Array.from(stageRows, (entry) => entry.day),
@@ -244,6 +250,34 @@ export function knownAt(history: OpportunityHistory, asOf: Day): KnownDeals {
     byCreated: sortByDay(created, null),
     openByCreated: sortByDay(created, close)
   };
+}
+
+/**
+ * The stage each deal had at the end of its creation day ("Open" without a row that day), coded
+ * in name order over the stages deals actually entered at: a history whose deals all start at
+ * the same stage has one entry stage, and the win tree then leaves the level out.
+ */
+function entryStages(
+  n: number,
+  created: Int32Array,
+  offsets: Int32Array,
+  rows: ReadonlyArray<{ row: { stage: string }; day: number }>,
+  stageDict: readonly string[]
+): { codes: Int32Array; names: string[] } {
+  if (rows.length === 0) return { codes: new Int32Array(n), names: [stageDict[0] as string] };
+  const named = new Array<string>(n);
+  for (let i = 0; i < n; i += 1) {
+    let name = stageDict[0] as string;
+    for (let r = offsets[i] as number; r < (offsets[i + 1] as number); r += 1) {
+      const entry = rows[r] as { row: { stage: string }; day: number };
+      if (entry.day !== created[i]) break;
+      name = entry.row.stage;
+    }
+    named[i] = name;
+  }
+  const names = [...new Set(named)].sort();
+  const index = new Map(names.map((name, c) => [name, c]));
+  return { codes: Int32Array.from(named, (name) => index.get(name) as number), names };
 }
 
 /**

@@ -18,8 +18,13 @@ export interface ForecastRecordOptions {
   /** When the forecast was produced (from the job's clock), ISO date-time. */
   generatedAt: string;
   namespace?: string;
-  /** Backtest accuracy per period type; default: the forecast's own rolling track record. */
-  accuracy?: Partial<Record<PeriodType, { wape: number | null; coverage: number | null }>>;
+  /**
+   * Backtest accuracy per period type (accuracy.ts); default: the forecast's own rolling track
+   * record. Without an accuracy, `note` says why, and the record carries it in Method__c.
+   */
+  accuracy?: Partial<
+    Record<PeriodType, { wape: number | null; coverage: number | null; note?: string | null }>
+  >;
 }
 
 export interface ForecastRecords {
@@ -53,6 +58,10 @@ function fit(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 9)}~${shortHash(text)}`;
 }
 
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+}
+
 export function forecastKey(
   forecast: Forecast,
   periodType: PeriodType,
@@ -80,13 +89,20 @@ export function toForecastRecords(
     );
     if (!total) continue;
     const accuracy = options.accuracy?.[period.type] ?? forecast.calibration[period.type] ?? null;
+    const note =
+      accuracy && 'note' in accuracy && accuracy.note && accuracy.wape === null
+        ? accuracy.note
+        : accuracy?.wape === null || accuracy?.wape === undefined
+          ? `no backtest of ${period.type}s yet`
+          : null;
     const key = forecastKey(forecast, period.type, period.start);
     forecasts.push({
       [F.Key__c]: key,
       [F.Period_Type__c]: PERIOD_PICKLIST[period.type],
       [F.Period_Start__c]: period.start,
       [F.As_Of__c]: forecast.asOf,
-      [F.Method__c]: forecast.method,
+      // Method__c is Text(80): the method, and why there is no accuracy when there is none.
+      [F.Method__c]: note ? clip(`${forecast.method}; ${note}`, 80) : forecast.method,
       [F.Generated_At__c]: options.generatedAt,
       [F.Backtest_WAPE__c]: percent(accuracy?.wape),
       [F.Backtest_Coverage__c]: percent(accuracy?.coverage),

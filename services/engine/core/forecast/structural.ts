@@ -60,7 +60,8 @@ export function prepareContext(k: KnownDeals, options: ForecastOptions): Context
     deals[i * DEAL_STRIDE + 4] =
       (k.history.offsets[i + 1] as number) - (k.history.offsets[i] as number);
   }
-  return { k, options, bands, lexis: buildLexis(k, bands, options.seasonLength), tree, deals };
+  const lexis = buildLexis(k, bands, options.seasonLength, options.phasesPerMonth);
+  return { k, options, bands, lexis, tree, deals };
 }
 
 export interface Fit {
@@ -184,7 +185,8 @@ export function makeHorizon(
   periods: { start: Day; end: Day }[]
 ): Horizon {
   const to = Math.max(origin + 1, ...periods.map((p) => p.end));
-  return { from: origin, to, phase: phaseTable(origin, to, ctx.options.seasonLength), periods };
+  const { seasonLength, phasesPerMonth } = ctx.options;
+  return { from: origin, to, phase: phaseTable(origin, to, seasonLength, phasesPerMonth), periods };
 }
 
 /** Per-deal inputs of the Monte Carlo: probability of winning in each period, and value. */
@@ -208,10 +210,15 @@ export interface Expectations {
   seasonal: { withPhase: Float64Array; withoutPhase: Float64Array };
 }
 
+/**
+ * `seasonal` false leaves out what only the explanation reads (the phase-free curves behind
+ * `seasonal.withoutPhase`, then all zero): the calibration replays skip that half of the work.
+ */
 export function expectAt(
   ctx: Context,
   fit: Fit,
-  periods: { start: Day; end: Day }[]
+  periods: { start: Day; end: Day }[],
+  seasonal = true
 ): Expectations {
   const { k } = ctx;
   const origin = fit.origin;
@@ -228,10 +235,16 @@ export function expectAt(
   const withoutPhase = new Float64Array(np);
   // Bucket effects (odds ratios) per tree node, computed on first use (deals share leaves).
   const ratioCache = new Float64Array(ctx.tree.nodeCount);
+  const entryTop = ctx.tree.levels[0] === 'entryStage' && k.useStages;
   const ratioOf = (node: number): number => {
     let ratio = ratioCache[node] as number;
     if (ratio === 0) {
-      ratio = Math.exp(logOddsRatio(fit.tree, node));
+      // Under an entry-stage top level, a bucket's effect is taken within its entry stage: the
+      // stage moves already give a deal its entry stage's odds, and counting them again would
+      // double them.
+      const top = ctx.tree.topOfNode[node] as number;
+      const within = entryTop && top >= 0 ? logOddsRatio(fit.tree, top) : 0;
+      ratio = Math.exp(logOddsRatio(fit.tree, node) - within);
       ratioCache[node] = ratio;
     }
     return ratio;
@@ -255,11 +268,15 @@ export function expectAt(
     let tables = tablesByMonth.get(month);
     if (!tables) {
       const theta = fit.frailty.frailty[month - fit.frailty.firstMonth] ?? 1;
-      tables = [curveTables(fit.hazards, theta, false), curveTables(fit.hazards, theta, true)];
+      tables = [
+        curveTables(fit.hazards, theta, false),
+        seasonal ? curveTables(fit.hazards, theta, true) : curveTables(fit.hazards, theta, false)
+      ];
       tablesByMonth.set(month, tables);
     }
     cohortCurve(fit.hazards, ctx.bands, horizon, stage, created, origin, curve, tables[0]);
-    cohortCurve(fit.hazards, ctx.bands, horizon, stage, created, origin, flat, tables[1]);
+    if (seasonal)
+      cohortCurve(fit.hazards, ctx.bands, horizon, stage, created, origin, flat, tables[1]);
     if ((slots + 1) * 4 * np > pool.length) {
       const grown = new Float64Array(pool.length * 2);
       grown.set(pool);
@@ -289,6 +306,7 @@ export function expectAt(
       const win = adjust(pool[base + 2 * q] as number, pool[base + 2 * q + 1] as number, ratio);
       openWin[j * np + q] = win;
       withPhase[q] = (withPhase[q] as number) + win * value;
+      if (!seasonal) continue;
       withoutPhase[q] =
         (withoutPhase[q] as number) +
         adjust(
@@ -306,7 +324,8 @@ export function expectAt(
   const flatNew = curveTables(fit.hazards, 1, true);
   for (let day = origin; day < horizon.to; day += 1) {
     cohortCurve(fit.hazards, ctx.bands, horizon, fit.arrivals.stage, day, day, curve);
-    cohortCurve(fit.hazards, ctx.bands, horizon, fit.arrivals.stage, day, day, flat, flatNew);
+    if (seasonal)
+      cohortCurve(fit.hazards, ctx.bands, horizon, fit.arrivals.stage, day, day, flat, flatNew);
     for (let x = 0; x < 2 * np; x += 1) {
       unit[x] = (unit[x] as number) + (curve[x] as number);
       unitFlat[x] = (unitFlat[x] as number) + (flat[x] as number);
@@ -330,6 +349,7 @@ export function expectAt(
       const wins = perCombo * adjust(unit[2 * q] as number, unit[2 * q + 1] as number, ratio);
       newWins[j * np + q] = wins;
       withPhase[q] = (withPhase[q] as number) + wins * value;
+      if (!seasonal) continue;
       withoutPhase[q] =
         (withoutPhase[q] as number) +
         perCombo * adjust(unitFlat[2 * q] as number, unitFlat[2 * q + 1] as number, ratio) * value;

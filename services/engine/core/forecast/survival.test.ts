@@ -135,3 +135,102 @@ describe('seasonal push', () => {
     expect(Math.abs((flat[2] as number) / (flat[0] as number) - 1)).toBeLessThan(0.1);
   });
 });
+
+describe('stage changes (a deal at an early stage still moves on and wins)', () => {
+  // Every deal starts at Discovery. Winners (40%) move to Contract after about 20 days and
+  // close won about 10 days later; losers close lost from Discovery. So no deal ever closes won
+  // while at Discovery: a model that kept an open deal at its current stage would give an open
+  // Discovery deal almost no chance of winning.
+  const rng = createRng('stages');
+  const start = dayFromIso('2022-01-01');
+  const asOf = dayFromIso('2023-01-01');
+  const rows: OpportunityHistoryRow[] = [];
+  const stageHistory: NonNullable<OpportunityHistory['stageHistory']> = [];
+  for (let i = 0; i < 3000; i += 1) {
+    const created = start + rng.int(0, asOf - start - 1);
+    const won = rng.next() < 0.4;
+    const move = created + 15 + rng.int(0, 10);
+    const close = won ? move + 5 + rng.int(0, 10) : created + 10 + rng.int(0, 30);
+    const id = `S${i}`;
+    stageHistory.push({ opportunityId: id, date: isoFromDay(created), stage: 'Discovery' });
+    if (won && move < asOf)
+      stageHistory.push({ opportunityId: id, date: isoFromDay(move), stage: 'Contract' });
+    rows.push(row(id, created, close < asOf ? close : null, won));
+  }
+  const history: OpportunityHistory = {
+    snapshotDate: isoFromDay(asOf),
+    opportunities: rows,
+    stageHistory
+  };
+  const k = knownAt(history, asOf);
+  const bands = makeAgeBands([10, 20, 30, 45]);
+  const model = fitHazards(buildLexis(k, bands, 1), asOf, 100_000);
+  const discovery = k.dict.stage.indexOf('Discovery');
+  const contract = k.dict.stage.indexOf('Contract');
+
+  it('learns where deals go: Discovery moves to Contract, never the other way', () => {
+    expect(model.leave).not.toBeNull();
+    const share = model.moveShare as Float64Array;
+    const S = model.stages;
+    const cell = discovery * model.bands + 1; // 10-20 days
+    expect(share[cell * S + contract]).toBeCloseTo(1, 6);
+    expect(model.leave?.[(contract * model.bands + 1) * model.phases] ?? 0).toBeLessThan(0.01);
+  });
+
+  it('gives a new Discovery deal about the true 40% chance of winning, over the chain', () => {
+    const to = asOf + 400;
+    const horizon = {
+      from: asOf,
+      to,
+      phase: new Uint8Array(to - asOf),
+      periods: [{ start: asOf, end: to }]
+    };
+    const out = new Float64Array(2);
+    cohortCurve(model, bands, horizon, discovery, asOf, asOf, out);
+    expect(out[0]).toBeGreaterThan(0.97);
+    expect(Math.abs((out[1] as number) - 0.4)).toBeLessThan(0.05);
+    // Without the moves (the deal kept at Discovery), the chance would be next to nothing.
+    const frozen = new Float64Array(2);
+    cohortCurve(
+      { ...model, leave: null, moveShare: null },
+      bands,
+      horizon,
+      discovery,
+      asOf,
+      asOf,
+      frozen
+    );
+    expect(frozen[1]).toBeLessThan(0.05);
+  });
+});
+
+describe('entry stage (the stage a deal had on its creation day)', () => {
+  const day = dayFromIso('2024-03-01');
+  const history: OpportunityHistory = {
+    snapshotDate: '2024-06-01',
+    opportunities: [row('A', day, day + 20, true), row('B', day, null), row('C', day + 5, null)],
+    stageHistory: [
+      // A: created at Qualification, moved to Proposal the same day: entered at Proposal.
+      { opportunityId: 'A', date: isoFromDay(day), stage: 'Qualification' },
+      { opportunityId: 'A', date: isoFromDay(day), stage: 'Proposal' },
+      { opportunityId: 'B', date: isoFromDay(day), stage: 'Qualification' },
+      { opportunityId: 'B', date: isoFromDay(day + 3), stage: 'Proposal' },
+      // C has no row on its creation day: its entry stage is not known.
+      { opportunityId: 'C', date: isoFromDay(day + 9), stage: 'Proposal' }
+    ]
+  };
+
+  it('is the last stage written on the creation day, coded over the entry stages seen', () => {
+    const k = knownAt(history, dayFromIso('2024-06-01'));
+    expect(k.dict.entryStage).toEqual(['Open', 'Proposal', 'Qualification']);
+    const of = (id: string): string =>
+      k.dict.entryStage[k.entryStage[k.ids.indexOf(id)] as number] as string;
+    expect([of('A'), of('B'), of('C')]).toEqual(['Proposal', 'Qualification', 'Open']);
+  });
+
+  it('is one value without stage history, so the win tree leaves the level out', () => {
+    const k = knownAt({ ...history, stageHistory: [] }, dayFromIso('2024-06-01'));
+    expect(k.dict.entryStage).toEqual(['Open']);
+    expect(Array.from(k.entryStage)).toEqual([0, 0, 0]);
+  });
+});

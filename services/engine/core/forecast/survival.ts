@@ -1,4 +1,4 @@
-import { dayOfMonthIndex, monthIndexOfDay, phaseTable, type Day } from './dates';
+import { dayOfMonthIndex, monthIndexOfDay, phaseCount, phaseTable, type Day } from './dates';
 
 const isMonthStart = (day: Day): boolean => dayOfMonthIndex(monthIndexOfDay(day)) === day;
 import { OPEN, type KnownDeals } from './known';
@@ -58,6 +58,8 @@ export interface Lexis {
   stages: number;
   bands: number;
   seasonLength: number;
+  /** Calendar phases of the cycle (phaseCount): months of it, or half-months. */
+  phases: number;
   phase: Uint8Array;
   /** Deals at risk [stage][band][day - from] (row stride days + 1), closes [stage][band][day - from]. */
   exposure: Int32Array;
@@ -68,10 +70,20 @@ export interface Lexis {
   cohorts: number;
   cohortExposure: Int32Array;
   cohortCloses: Int32Array;
+  /**
+   * Stage changes of open deals (from the stage history): the last day spent in the old
+   * stage (day - from), the old stage's cell (stage x band of that day) and the new stage.
+   */
+  moves: { day: Int32Array; cell: Int32Array; to: Int32Array; count: number };
 }
 
 /** Builds the grid from what is known at k.asOf; any origin <= asOf reads a prefix of it. */
-export function buildLexis(k: KnownDeals, bands: AgeBands, seasonLength: number): Lexis {
+export function buildLexis(
+  k: KnownDeals,
+  bands: AgeBands,
+  seasonLength: number,
+  phasesPerMonth = 1
+): Lexis {
   if (k.observedFrom === null) {
     throw new ForecastInputError(
       'asOf',
@@ -125,6 +137,26 @@ export function buildLexis(k: KnownDeals, bands: AgeBands, seasonLength: number)
   let maxRows = 0;
   for (let i = 0; i < k.n; i += 1)
     maxRows = Math.max(maxRows, (offsets[i + 1] as number) - (offsets[i] as number));
+  let moveDay = new Int32Array(1024);
+  let moveCell = new Int32Array(1024);
+  let moveTo = new Int32Array(1024);
+  let moves = 0;
+  const addMove = (day: Day, cell: number, to: number): void => {
+    if (moves === moveDay.length) {
+      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      moveDay = grow(moveDay);
+      moveCell = grow(moveCell);
+      moveTo = grow(moveTo);
+    }
+    moveDay[moves] = day;
+    moveCell[moves] = cell;
+    moveTo[moves] = to;
+    moves += 1;
+  };
   const segStart = new Int32Array(maxRows + 1);
   const segEnd = new Int32Array(maxRows + 1);
   const segStage = new Int32Array(maxRows + 1);
@@ -141,13 +173,28 @@ export function buildLexis(k: KnownDeals, bands: AgeBands, seasonLength: number)
     let segments = 0;
     let stage = 0;
     let segmentStart = created;
-    for (let r = offsets[i] as number; r < (offsets[i + 1] as number); r += 1) {
+    const lastRow = (offsets[i + 1] as number) - 1;
+    for (let r = offsets[i] as number; r <= lastRow; r += 1) {
       const rowDay = rowDays[r] as number;
       if (rowDay > segmentStart) {
         segStart[segments] = Math.max(segmentStart, start);
         segEnd[segments] = Math.min(rowDay - 1, end);
         segStage[segments] = stage;
         segments += 1;
+        // A move out of the stage, counted on the last day spent in it (if it was at risk in
+        // the window then): the stage it moves to is the last one written that day.
+        let last = r;
+        while (last < lastRow && (rowDays[last + 1] as number) === rowDay) last += 1;
+        const to = rowStages[last] as number;
+        const day = rowDay - 1;
+        if (to !== stage && day >= start && day <= end) {
+          const age = day - created;
+          addMove(
+            day - from,
+            stage * nb + (age > lastEdge ? openBand : (bandOf[age] as number)),
+            to
+          );
+        }
       }
       stage = rowStages[r] as number;
       segmentStart = Math.max(segmentStart, rowDay);
@@ -198,14 +245,21 @@ export function buildLexis(k: KnownDeals, bands: AgeBands, seasonLength: number)
     stages,
     bands: nb,
     seasonLength,
-    phase: phaseTable(from, to, seasonLength),
+    phases: phaseCount(seasonLength, phasesPerMonth),
+    phase: phaseTable(from, to, seasonLength, phasesPerMonth),
     exposure: prefixCells(diff, cells, days, stride),
     won,
     lost,
     cohortFirstMonth: firstMonth,
     cohorts,
     cohortExposure: prefixCells(cohortDiff, cohorts * nb, days, stride),
-    cohortCloses
+    cohortCloses,
+    moves: {
+      day: moveDay.subarray(0, moves),
+      cell: moveCell.subarray(0, moves),
+      to: moveTo.subarray(0, moves),
+      count: moves
+    }
   };
 }
 
@@ -245,6 +299,15 @@ export interface HazardModel {
   spread: { stage: number; push: number; phase: number };
   /** Hazard multiplier of each calendar phase shared by all cells (the seasonal push). */
   push: Float64Array;
+  /**
+   * Stage changes (null without stage history): daily probability of leaving each stage x band
+   * in each calendar phase for another stage, [stage][band][phase], and where to,
+   * [stage][band][stage]. An open deal's future
+   * then runs through the stages (a Markov chain on stage, age band and calendar phase): a
+   * deal at Proposal is not judged by the deals that closed while at Proposal alone.
+   */
+  leave: Float64Array | null;
+  moveShare: Float64Array | null;
 }
 
 /** Weight of a day `age` days before the origin: halves every halfLife days. */
@@ -261,7 +324,7 @@ export function decayWeights(days: number, halfLifeDays: number): Float64Array {
 
 /** Fits hazards from days before `origin` (exclusive), weighted toward the origin. */
 export function fitHazards(lexis: Lexis, origin: Day, halfLifeDays: number): HazardModel {
-  const { stages, bands, seasonLength: phases } = lexis;
+  const { stages, bands, phases } = lexis;
   const cells = stages * bands;
   const last = Math.min(origin, lexis.to) - lexis.from;
   const weights = decayWeights(Math.max(last, 0), halfLifeDays);
@@ -466,6 +529,7 @@ export function fitHazards(lexis: Lexis, origin: Day, halfLifeDays: number): Haz
     const e = pooledExposure[x] as number;
     pooledRate[x] = e > 0 ? (pooledRate[x] as number) / e : (stageBand[b] as number);
   }
+  const moves = fitMoves(lexis, last, weights, E, E2, cells, phases);
   return {
     stages,
     bands,
@@ -478,8 +542,132 @@ export function fitHazards(lexis: Lexis, origin: Day, halfLifeDays: number): Haz
     events,
     winRate: root,
     spread: { stage: cvStage, push: cvPush, phase: cvPhase },
-    push
+    push,
+    leave: moves?.leave ?? null,
+    moveShare: moves?.share ?? null
   };
+}
+
+/**
+ * Stage-change rates per stage x band and target stage, from the decay-weighted moves before
+ * the origin over the same exposure as the closes; each band's rate is shrunk toward the
+ * stage's rate over all bands (gamma-Poisson, as the close hazards). Then a calendar-phase
+ * multiplier per stage, shrunk toward 1 as far as phases really differ: on a floor where deals
+ * wait for the quarter's end, the season shows in when deals move to the last stage before
+ * the close, not only in the closes themselves.
+ */
+function fitMoves(
+  lexis: Lexis,
+  last: number,
+  weights: Float64Array,
+  E: Float64Array,
+  E2: Float64Array,
+  cells: number,
+  phases: number
+): { leave: Float64Array; share: Float64Array } | null {
+  const { stages, bands } = lexis;
+  if (stages < 2 || lexis.moves.count === 0) return null;
+  const T = new Float64Array(cells * stages);
+  // Moves out of each stage by phase (decay-weighted, and their squared weights).
+  const outByPhase = new Float64Array(stages * phases);
+  const outByPhase2 = new Float64Array(stages * phases);
+  let any = false;
+  for (let m = 0; m < lexis.moves.count; m += 1) {
+    const d = lexis.moves.day[m] as number;
+    if (d >= last) continue;
+    const w = weights[last - 1 - d] as number;
+    const cell = lexis.moves.cell[m] as number;
+    const x = cell * stages + (lexis.moves.to[m] as number);
+    T[x] = (T[x] as number) + w;
+    const sp = Math.floor(cell / bands) * phases + (lexis.phase[d] as number);
+    outByPhase[sp] = (outByPhase[sp] as number) + w;
+    outByPhase2[sp] = (outByPhase2[sp] as number) + w * w;
+    any = true;
+  }
+  if (!any) return null;
+  const exposure = new Float64Array(cells);
+  const exposure2 = new Float64Array(cells);
+  for (let p = 0; p < phases; p += 1)
+    for (let c = 0; c < cells; c += 1) {
+      exposure[c] = (exposure[c] as number) + (E[p * cells + c] as number);
+      exposure2[c] = (exposure2[c] as number) + (E2[p * cells + c] as number);
+    }
+  const rate = new Float64Array(cells * stages);
+  for (let s = 0; s < stages; s += 1)
+    for (let to = 0; to < stages; to += 1) {
+      if (to === s) continue;
+      let moved = 0;
+      let exposed = 0;
+      for (let b = 0; b < bands; b += 1) {
+        moved += T[(s * bands + b) * stages + to] as number;
+        exposed += exposure[s * bands + b] as number;
+      }
+      if (moved <= 0 || exposed <= 0) continue;
+      const parent = moved / exposed;
+      const children: PoissonChild[] = [];
+      for (let b = 0; b < bands; b += 1)
+        children.push(
+          effectivePoisson(
+            T[(s * bands + b) * stages + to] as number,
+            exposure[s * bands + b] as number,
+            exposure2[s * bands + b] as number,
+            parent
+          )
+        );
+      const cv = gammaPoissonSpread(children);
+      for (let b = 0; b < bands; b += 1) {
+        const c = s * bands + b;
+        rate[c * stages + to] = shrinkHazard(
+          T[c * stages + to] as number,
+          exposure[c] as number,
+          parent,
+          cv
+        );
+      }
+    }
+  const total = new Float64Array(cells);
+  for (let c = 0; c < cells; c += 1)
+    for (let to = 0; to < stages; to += 1)
+      total[c] = (total[c] as number) + (rate[c * stages + to] as number);
+  // Phase multiplier per stage: moves seen in the phase / moves the phase-free rates expect.
+  const expected = new Float64Array(stages * phases);
+  const expected2 = new Float64Array(stages * phases);
+  for (let p = 0; p < phases; p += 1)
+    for (let c = 0; c < cells; c += 1) {
+      const sp = Math.floor(c / bands) * phases + p;
+      expected[sp] = (expected[sp] as number) + (E[p * cells + c] as number) * (total[c] as number);
+      expected2[sp] =
+        (expected2[sp] as number) + (E2[p * cells + c] as number) * (total[c] as number);
+    }
+  const children: PoissonChild[] = [];
+  for (let sp = 0; sp < stages * phases; sp += 1) {
+    if (!((expected[sp] as number) > 0)) continue;
+    const scale =
+      (outByPhase2[sp] as number) > 0 && (outByPhase[sp] as number) > 0
+        ? (outByPhase[sp] as number) / (outByPhase2[sp] as number)
+        : (expected[sp] as number) / Math.max(1e-12, expected2[sp] as number);
+    children.push({
+      events: (outByPhase[sp] as number) * scale,
+      exposure: (expected[sp] as number) * scale,
+      parent: 1
+    });
+  }
+  const cvPhase = phases > 1 ? gammaPoissonSpread(children) : 0;
+  const leave = new Float64Array(cells * phases);
+  const share = new Float64Array(cells * stages);
+  for (let c = 0; c < cells; c += 1) {
+    const t = total[c] as number;
+    if (t <= 0) continue;
+    const s = Math.floor(c / bands);
+    for (let p = 0; p < phases; p += 1) {
+      const sp = s * phases + p;
+      const push = shrinkHazard(outByPhase[sp] as number, expected[sp] as number, 1, cvPhase);
+      leave[c * phases + p] = 1 - Math.exp(-t * push);
+    }
+    for (let to = 0; to < stages; to += 1)
+      share[c * stages + to] = (rate[c * stages + to] as number) / t;
+  }
+  return { leave, share };
 }
 
 /**
@@ -534,6 +722,8 @@ export function cohortFrailty(
 export interface CurveTables {
   closeProb: Float64Array;
   winShare: Float64Array;
+  /** Daily probability of moving on from a stage (the model's, scaled by the frailty). */
+  leave?: Float64Array | null;
 }
 
 /**
@@ -543,8 +733,10 @@ export interface CurveTables {
 export function curveTables(model: HazardModel, frailty: number, noPhase: boolean): CurveTables {
   const base = noPhase ? model.closeProbNoPhase : model.closeProb;
   const winShare = noPhase ? model.winShareNoPhase : model.winShare;
-  if (frailty === 1) return { closeProb: base, winShare };
-  return { closeProb: base.map((q) => 1 - Math.pow(1 - q, frailty)), winShare };
+  if (frailty === 1) return { closeProb: base, winShare, leave: model.leave };
+  // A slower cohort is slower at every step: closing, and moving on to the next stage.
+  const scale = (q: number): number => 1 - Math.pow(1 - q, frailty);
+  return { closeProb: base.map(scale), winShare, leave: model.leave?.map(scale) ?? null };
 }
 
 /** Decay-weighted successes k of n trials, with n2 = sum of squared weights of the trials. */
@@ -598,6 +790,10 @@ export function cohortCurve(
   out: Float64Array,
   tables: CurveTables = { closeProb: model.closeProb, winShare: model.winShare }
 ): void {
+  if (model.leave && model.moveShare) {
+    stagedCurve(model, bands, horizon, stage, created, startDay, out, tables);
+    return;
+  }
   out.fill(0);
   const periods = horizon.periods;
   const np = periods.length;
@@ -619,6 +815,80 @@ export function cohortCurve(
       }
     }
     if (survival < 1e-12) break;
+  }
+}
+
+let stageMass = new Float64Array(8);
+let stageMoved = new Float64Array(8);
+
+/**
+ * The same curve when deals change stage: the deal's probability is spread over the stages
+ * (it starts in `stage`), and each day every stage's share may close (at that stage's hazard
+ * and win share) or move on to another stage (leave x moveShare).
+ */
+function stagedCurve(
+  model: HazardModel,
+  bands: AgeBands,
+  horizon: Horizon,
+  stage: number,
+  created: Day,
+  startDay: Day,
+  out: Float64Array,
+  tables: CurveTables
+): void {
+  out.fill(0);
+  const S = model.stages;
+  const nb = model.bands;
+  const phases = model.phases;
+  const leave = tables.leave ?? (model.leave as Float64Array);
+  const moveShare = model.moveShare as Float64Array;
+  const { closeProb, winShare } = tables;
+  const periods = horizon.periods;
+  const np = periods.length;
+  if (stageMass.length < S) {
+    stageMass = new Float64Array(S);
+    stageMoved = new Float64Array(S);
+  }
+  const mass = stageMass;
+  const moved = stageMoved;
+  mass.fill(0, 0, S);
+  mass[stage] = 1;
+  let alive = 1;
+  for (let day = startDay; day < horizon.to; day += 1) {
+    const band = bands.bandOfAge(day - created);
+    const phase = horizon.phase[day - horizon.from] as number;
+    let closing = 0;
+    let winning = 0;
+    moved.fill(0, 0, S);
+    for (let s = 0; s < S; s += 1) {
+      let m = mass[s] as number;
+      if (m <= 0) continue;
+      const c = s * nb + band;
+      const cell = c * phases + phase;
+      const closed = m * (closeProb[cell] as number);
+      closing += closed;
+      winning += closed * (winShare[cell] as number);
+      m -= closed;
+      const going = m * (leave[c * phases + phase] as number);
+      if (going > 0) {
+        for (let to = 0; to < S; to += 1) {
+          const share = moveShare[c * S + to] as number;
+          if (share > 0) moved[to] = (moved[to] as number) + going * share;
+        }
+        m -= going;
+      }
+      mass[s] = m;
+    }
+    for (let s = 0; s < S; s += 1) mass[s] = (mass[s] as number) + (moved[s] as number);
+    alive -= closing;
+    for (let p = 0; p < np; p += 1) {
+      const period = periods[p] as { start: Day; end: Day };
+      if (day >= period.start && day < period.end) {
+        out[2 * p] = (out[2 * p] as number) + closing;
+        out[2 * p + 1] = (out[2 * p + 1] as number) + winning;
+      }
+    }
+    if (alive < 1e-12) break;
   }
 }
 

@@ -84,7 +84,14 @@ export const OpportunityHistorySchema = z.object({
 
 export type OpportunityHistory = z.infer<typeof OpportunityHistorySchema>;
 
-export const TreeLevelSchema = z.enum(['product', 'source', 'segment', 'rep', 'team']);
+export const TreeLevelSchema = z.enum([
+  'entryStage',
+  'product',
+  'source',
+  'segment',
+  'rep',
+  'team'
+]);
 export type TreeLevel = z.infer<typeof TreeLevelSchema>;
 
 export const HorizonSchema = z.object({
@@ -100,6 +107,11 @@ export const HorizonSchema = z.object({
 export const ForecastOptionsSchema = z.object({
   /** Months per seasonal cycle: 3 = quarterly pushes, 12 = yearly, 1 = none. */
   seasonLength: z.union([z.literal(1), z.literal(3), z.literal(12)]).default(3),
+  /**
+   * Calendar phases per month of the cycle: 2 splits each month at the 16th, so a push into
+   * the last days of a quarter is learned where it happens (1: whole months).
+   */
+  phasesPerMonth: z.union([z.literal(1), z.literal(2)]).default(2),
   /** Older history counts less: weight halves every this many days. */
   halfLifeDays: z.number().min(30).max(100_000).default(365),
   /** Upper edges of the deal-age bands, in days since creation. */
@@ -112,7 +124,11 @@ export const ForecastOptionsSchema = z.object({
   /** Window over which the arrival rate of new deals is measured. */
   arrivalWindowDays: z.number().int().min(7).max(730).default(91),
   /** Win-rate buckets below stage, from the coarsest; each is shrunk toward its parent. */
-  treeLevels: z.array(TreeLevelSchema).default(['product', 'source', 'segment', 'rep']),
+  // entryStage first: how a deal entered the pipeline (its stage on its creation day) is the
+  // parent of its other buckets, and its effect is left to the stage moves (structural.ts).
+  treeLevels: z
+    .array(TreeLevelSchema)
+    .default(['entryStage', 'product', 'source', 'segment', 'rep']),
   /** Past periods of each type replayed to calibrate the level and the width of the ranges. */
   calibrationPeriods: z
     .object({

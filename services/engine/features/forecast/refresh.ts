@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import {
   ForecastOptionsSchema,
+  accuracyBacktests,
   forecast,
-  isoFromDay,
-  periodOfMonth,
-  runBacktest,
-  shiftPeriod,
   dayFromIso,
   toForecastRecords,
+  type Accuracy,
   type Backtest,
   type Forecast,
-  type PeriodType
+  type YearToGoBacktest
 } from '../../core/forecast';
-import { monthIndexOfDay } from '../../core/forecast/dates';
 import { createRng } from '../../core/random';
 import type { OrgClient } from '../../org/connection';
 import { writeRecords, type WriteReport } from '../../org/writes';
@@ -42,13 +39,6 @@ export const RefreshRequestSchema = z.object({
 });
 export type RefreshRequest = z.input<typeof RefreshRequestSchema>;
 
-export type Accuracy = Partial<
-  Record<
-    PeriodType,
-    { wape: number | null; coverage: number | null; source: 'backtest' | 'track record' }
-  >
->;
-
 export interface RefreshResult {
   asOf: string;
   seed: number;
@@ -57,6 +47,8 @@ export interface RefreshResult {
   skipped: Array<{ id: string; reason: string }>;
   forecast: Forecast;
   backtests: Partial<Record<'month' | 'quarter', Backtest>>;
+  /** The year-to-go backtest behind the yearly records' accuracy (null: no year forecast). */
+  yearBacktest: YearToGoBacktest | null;
   accuracy: Accuracy;
   records: { forecasts: Record<string, unknown>[]; lines: Record<string, unknown>[] };
   written: {
@@ -65,36 +57,6 @@ export interface RefreshResult {
     signal: boolean;
     failed: Array<{ key: string; message?: string }>;
   };
-}
-
-/** The last `count` whole periods before the as-of date's own, for the accuracy backtest. */
-function backtestWindow(
-  asOf: string,
-  type: 'month' | 'quarter',
-  count: number
-): { from: string; to: string } | null {
-  if (count <= 0) return null;
-  const current = periodOfMonth(type, monthIndexOfDay(dayFromIso(asOf, 'asOf')));
-  return {
-    from: isoFromDay(shiftPeriod(current, -count).start),
-    to: isoFromDay(shiftPeriod(current, -1).start)
-  };
-}
-
-function accuracyOf(f: Forecast, backtests: RefreshResult['backtests']): Accuracy {
-  const out: Accuracy = {};
-  for (const type of ['month', 'quarter', 'year'] as const) {
-    const bt = type === 'year' ? undefined : backtests[type];
-    const model = bt?.scores.find((s) => s.method === 'model');
-    if (bt && model && model.wape !== null) {
-      out[type] = { wape: model.wape, coverage: bt.coverage.rate, source: 'backtest' };
-      continue;
-    }
-    const record = f.calibration[type];
-    if (record)
-      out[type] = { wape: record.wape, coverage: record.coverage, source: 'track record' };
-  }
-  return out;
 }
 
 /**
@@ -143,28 +105,18 @@ export async function refreshForecast(
     options: request.options,
     ...(request.dimensions ? { dimensions: request.dimensions } : {})
   });
-  const backtests: RefreshResult['backtests'] = {};
-  for (const [type, count] of [
-    ['month', request.backtestMonths],
-    ['quarter', request.backtestQuarters]
-  ] as const) {
-    const window = backtestWindow(request.asOf, type, count);
-    if (window)
-      backtests[type] = runBacktest(read.history, {
-        period: type,
-        ...window,
-        seed: request.seed,
-        leakageCheck: false,
-        options: request.options
-      });
-  }
-  const accuracy = accuracyOf(result, backtests);
+  const { backtests, year, accuracy } = accuracyBacktests(read.history, {
+    asOf: request.asOf,
+    seed: request.seed,
+    options: result.options,
+    months: request.backtestMonths,
+    quarters: request.backtestQuarters,
+    years: result.periods.some((p) => p.type === 'year')
+  });
   const records = toForecastRecords(result, {
     generatedAt: generatedAt.toISOString(),
     namespace: client.config.namespace,
-    accuracy: Object.fromEntries(
-      Object.entries(accuracy).map(([k, v]) => [k, { wape: v.wape, coverage: v.coverage }])
-    )
+    accuracy
   });
   const written: RefreshResult['written'] = { forecasts: 0, lines: 0, signal: false, failed: [] };
   if (request.write && records.forecasts.length > 0) {
@@ -216,6 +168,7 @@ export async function refreshForecast(
     skipped: read.skipped,
     forecast: result,
     backtests,
+    yearBacktest: year,
     accuracy,
     records,
     written
