@@ -27,17 +27,25 @@ export async function runEngine(config: EngineConfig, stateDir: string): Promise
   return engine;
 }
 
-function stopOnSignals(engine: RunningEngine): void {
+/**
+ * SIGTERM/SIGINT stop the engine gracefully. The handlers are installed before the engine
+ * starts: a signal that arrives while it connects and sweeps (a restart loop, a rolling
+ * deploy) waits for the start to finish and then stops it, instead of killing the process
+ * in the middle of its first writes.
+ */
+function stopOnSignals(starting: Promise<RunningEngine>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    engine.logger.info({ signal }, 'stopping: finishing the work in flight');
-    engine
-      .stop()
-      .then(() => process.exit(0))
+    starting
+      .then(async (engine) => {
+        engine.logger.info({ signal }, 'stopping: finishing the work in flight');
+        await engine.stop();
+        process.exit(0);
+      })
       .catch((error: unknown) => {
-        engine.logger.error({ err: error }, 'stop failed');
+        process.stderr.write(`asl-engine: stop after ${signal} failed: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(1);
       });
   };
@@ -53,7 +61,9 @@ async function main(argv: string[]): Promise<void> {
     .parse(argv);
   const options = program.opts<{ config?: string; stateDir: string }>();
   const config = loadConfig(options.config ? { file: options.config } : {});
-  stopOnSignals(await runEngine(config, options.stateDir));
+  const starting = runEngine(config, options.stateDir);
+  stopOnSignals(starting);
+  await starting;
 }
 
 if (require.main === module) {

@@ -59,6 +59,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const scheduler = new JobScheduler({
     store: options.jobStore(client),
     handlers,
+    // One engine per org: a job still "Running" at start was interrupted by the last stop.
+    resumeInterrupted: true,
     onRunFinished: (job, outcome) => {
       metrics.jobRuns.inc({ type: job.type, outcome });
       logger.info({ jobId: job.id, jobType: job.type, outcome }, 'job run finished');
@@ -121,8 +123,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     stop: async () => {
       clearInterval(syncTimer);
       for (const subscription of subscriptions) subscription.cancel();
-      // Finish the runs in flight rather than abandon them half-written.
-      await scheduler.stop();
+      // Finish the runs and the event in flight rather than abandon them half-written; nothing
+      // may go on after stop() returns (the org connection may be closed right after).
+      await Promise.all([scheduler.stop(), ...subscriptions.map((subscription) => subscription.settled())]);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       logger.info('engine stopped');
     }

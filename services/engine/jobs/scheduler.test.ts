@@ -111,4 +111,49 @@ describe('the job scheduler', () => {
     expect(ran).toEqual(['a05000000000001AAA']);
     expect(store.statuses.some((update) => update.clearRunNow)).toBe(true);
   });
+
+  describe('after a crash (the engine was killed mid-run)', () => {
+    const interruptedStore = (jobs: EngineJob[], openRunsOf: string[]) => {
+      const closed: string[] = [];
+      const store = Object.assign(memoryStore(jobs), {
+        closed,
+        closeInterruptedRuns: async (reason: string) => {
+          closed.push(reason);
+          return openRunsOf;
+        }
+      });
+      return store;
+    };
+    const counting = (ran: string[]) => ({ Rebalance: async ({ job: running }: { job: EngineJob }) => (ran.push(running.id), { recordsTouched: 1 }) });
+
+    it('closes the dangling run records and runs again a job left "Running", once, at the first sync', async () => {
+      const store = interruptedStore([job({ status: 'Running' })], []);
+      const ran: string[] = [];
+      scheduler = new JobScheduler({ store, handlers: counting(ran), resumeInterrupted: true });
+      await scheduler.sync();
+      await scheduler.sync();
+      await scheduler.stop();
+      expect(ran).toEqual(['a05000000000001AAA']);
+      expect(store.closed).toEqual([expect.stringContaining('interrupted')]);
+    });
+
+    it('runs again a job whose run record was left open even if its status never said Running', async () => {
+      const store = interruptedStore([job({ status: 'Idle' }), job({ id: 'a05000000000002AAA', status: 'Idle' })], ['a05000000000002AAA']);
+      const ran: string[] = [];
+      scheduler = new JobScheduler({ store, handlers: counting(ran), resumeInterrupted: true });
+      await scheduler.sync();
+      await scheduler.stop();
+      expect(ran).toEqual(['a05000000000002AAA']);
+    });
+
+    it('leaves "Running" jobs alone without resumeInterrupted (the CLI: a live engine may own the run)', async () => {
+      const store = interruptedStore([job({ status: 'Running' })], ['a05000000000001AAA']);
+      const ran: string[] = [];
+      scheduler = new JobScheduler({ store, handlers: counting(ran) });
+      await scheduler.sync();
+      await scheduler.stop();
+      expect(ran).toEqual([]);
+      expect(store.closed).toEqual([]);
+    });
+  });
 });

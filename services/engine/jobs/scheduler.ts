@@ -13,6 +13,14 @@ export interface SchedulerOptions {
   clock?: () => Date;
   timezone?: string;
   onRunFinished?: (job: EngineJob, outcome: string) => void;
+  /**
+   * The engine (one instance per org) sets this: at its first sync a job whose status is
+   * still "Running" was interrupted by the previous instance's stop (SIGKILL, crash, lost
+   * machine), so its dangling run record is closed as Failed and the job runs again. Every
+   * job is safe to repeat (ledger keys, run keys). The CLI leaves it off: a running engine
+   * may own that run.
+   */
+  resumeInterrupted?: boolean;
 }
 
 export type RunStart = { started: true; done: Promise<void> } | { started: false; reason: string };
@@ -31,6 +39,7 @@ export class JobScheduler {
   private readonly clock: () => Date;
   private runCounter = 0;
   private stopping = false;
+  private synced = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -39,11 +48,15 @@ export class JobScheduler {
   /** Loads the job records and (re)schedules them; starts any job flagged "run now". */
   async sync(): Promise<EngineJob[]> {
     const jobs = await this.options.store.loadJobs();
+    const interrupted = await this.closeInterrupted();
     const seen = new Set<string>();
     for (const job of jobs) {
       seen.add(job.id);
       await this.scheduleOne(job);
-      if (job.runNow) {
+      if (interrupted && (job.status === 'Running' || interrupted.has(job.id)) && !this.running.has(job.id)) {
+        const start = this.runNow(job, 'resume after an interrupted run');
+        if (!start.started) await this.options.store.writeStatus({ jobId: job.id, status: 'Error', message: `could not resume an interrupted run: ${start.reason}`.slice(0, 255) });
+      } else if (job.runNow) {
         const start = this.runNow(job, 'run now');
         if (!start.started) await this.options.store.writeStatus({ jobId: job.id, status: 'Running', message: start.reason, clearRunNow: true });
       }
@@ -81,6 +94,14 @@ export class JobScheduler {
     });
     this.tasks.set(job.id, { cron: expression, task });
     await this.options.store.writeStatus({ jobId: job.id, status: 'Idle', nextRunAt: task.getNextRun() });
+  }
+
+  /** At the first sync only (and only for the engine): the runs the last instance left open. */
+  private async closeInterrupted(): Promise<Set<string> | undefined> {
+    if (this.synced || !this.options.resumeInterrupted) return undefined;
+    this.synced = true;
+    const reason = 'interrupted: the engine stopped during this run; the next engine started the job again';
+    return new Set((await this.options.store.closeInterruptedRuns?.(reason, this.clock())) ?? []);
   }
 
   /** Starts a run unless one of the same job is in flight. */

@@ -12,7 +12,9 @@ export const engineJobSchema = z.object({
   cron: z.string().nullable(),
   scope: z.record(z.string(), z.unknown()),
   enabled: z.boolean(),
-  runNow: z.boolean()
+  runNow: z.boolean(),
+  /** Status__c as last written; "Running" at an engine's start means a run was interrupted. */
+  status: z.string().nullable().optional()
 });
 export type EngineJob = z.infer<typeof engineJobSchema>;
 
@@ -64,4 +66,9 @@ export interface JobStore {
   writeRun(run: JobRunRecord): Promise<void>;
   /** API calls used so far by the engine's org client, to report per run. */
   apiCalls(): number;
+  /**
+   * Closes every run record left "Running" by an engine that stopped without finishing it
+   * (killed, crashed), as Failed with the reason; returns the ids of their jobs.
+   */
+  closeInterruptedRuns?(reason: string, closedAt: Date): Promise<string[]>;
 }

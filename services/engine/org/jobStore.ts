@@ -23,7 +23,8 @@ export function orgJobStore(client: OrgClient): JobStore {
     [f.Cron__c]: z.string().nullable(),
     [f.Scope__c]: z.string().nullable(),
     [f.Enabled__c]: z.boolean(),
-    [f.Run_Now__c]: z.boolean()
+    [f.Run_Now__c]: z.boolean(),
+    [f.Status__c]: z.string().nullish()
   });
 
   return {
@@ -31,7 +32,7 @@ export function orgJobStore(client: OrgClient): JobStore {
     loadJobs: async () => {
       const rows = await queryAll(
         client,
-        soql`SELECT ${fieldList(['Id', 'Name', f.Type__c, f.Cron__c, f.Scope__c, f.Enabled__c, f.Run_Now__c])} FROM ${id(job.name)} ORDER BY Name`
+        soql`SELECT ${fieldList(['Id', 'Name', f.Type__c, f.Cron__c, f.Scope__c, f.Enabled__c, f.Run_Now__c, f.Status__c])} FROM ${id(job.name)} ORDER BY Name`
       );
       const jobs: EngineJob[] = [];
       for (const row of rows) {
@@ -45,7 +46,8 @@ export function orgJobStore(client: OrgClient): JobStore {
           cron: (record[f.Cron__c] as string | null) ?? null,
           scope: parseScope(record[f.Scope__c] as string | null),
           enabled: Boolean(record[f.Enabled__c]),
-          runNow: Boolean(record[f.Run_Now__c])
+          runNow: Boolean(record[f.Run_Now__c]),
+          status: (record[f.Status__c] as string | null | undefined) ?? null
         });
       }
       return jobs;
@@ -72,6 +74,16 @@ export function orgJobStore(client: OrgClient): JobStore {
       if (entry.apiCalls !== undefined) record[r.API_Calls__c] = entry.apiCalls;
       if (entry.errorSummary !== undefined) record[r.Error_Summary__c] = entry.errorSummary;
       await writeOrThrow(client, { kind: 'upsert', sobject: run.name, externalIdField: r.Run_Key__c, records: [record] });
+    },
+    closeInterruptedRuns: async (reason: string, closedAt: Date) => {
+      const r = run.fields;
+      const open = await queryAll(client, soql`SELECT ${fieldList([r.Run_Key__c, r.Engine_Job__c])} FROM ${id(run.name)} WHERE ${id(r.Outcome__c)} = 'Running' AND ${id(r.Run_Key__c)} != null LIMIT 2000`);
+      if (open.length === 0) return [];
+      const records = open.map((row) => ({ [r.Run_Key__c]: row[r.Run_Key__c], [r.Outcome__c]: 'Failed', [r.Finished_At__c]: closedAt.toISOString(), [r.Error_Summary__c]: reason }));
+      const [report] = await writeRecords(client, [{ kind: 'upsert', sobject: run.name, externalIdField: r.Run_Key__c, records }]);
+      const failure = report?.failed[0];
+      if (failure) throw new Error(`${run.name} ${failure.key}: ${failure.errorCode} ${failure.message ?? ''}`.trim());
+      return [...new Set(open.map((row) => String(row[r.Engine_Job__c])))];
     }
   };
 }

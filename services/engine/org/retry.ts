@@ -27,6 +27,8 @@ export function errorCodeOf(error: unknown): string {
   if (typeof error !== 'object' || error === null) return 'UNKNOWN';
   const candidate = error as { errorCode?: unknown; code?: unknown; name?: unknown; cause?: unknown; message?: unknown };
   if (typeof candidate.errorCode === 'string') return candidate.errorCode;
+  // jsforce aborts a request that outlived its timeout (org/connection.ts) with an AbortError.
+  if (candidate.name === 'AbortError' || (typeof candidate.message === 'string' && /aborted due to timeout/i.test(candidate.message))) return 'ETIMEDOUT';
   if (typeof candidate.code === 'string') return candidate.code;
   if (candidate.cause) return errorCodeOf(candidate.cause);
   if (typeof candidate.message === 'string' && /socket hang up|fetch failed|terminated|other side closed/i.test(candidate.message)) {
@@ -39,6 +41,24 @@ export function classify(errorCode: string): Verdict {
   if (errorCode === 'REQUEST_LIMIT_EXCEEDED') return 'limit';
   return TRANSIENT_CODES.has(errorCode) ? 'transient' : 'fatal';
 }
+
+/**
+ * REQUEST_LIMIT_EXCEEDED means two things: the daily allowance is spent ("TotalRequests Limit
+ * exceeded.", Salesforce Developer Limits and Allocations Quick Reference, "API Request Limits
+ * and Allocations") and nothing helps before the window reopens; or a rate or concurrency
+ * throttle (429 Too Many Requests, "ConcurrentRequests ... Limit exceeded.") that passes in
+ * seconds, so the request is tried again after a pause of at least THROTTLE_FLOOR_MS.
+ */
+export function classifyError(error: unknown): Verdict | 'throttled' {
+  if (error instanceof RequestLimitError) return 'limit';
+  const code = errorCodeOf(error);
+  if (code !== 'REQUEST_LIMIT_EXCEEDED') return classify(code);
+  const message = typeof error === 'object' && error !== null ? String((error as { message?: unknown }).message ?? '') : '';
+  return /TotalRequests/i.test(message) ? 'limit' : 'throttled';
+}
+
+/** The shortest wait after a throttle: the Retry-After (seconds) the org sends with 429. */
+export const THROTTLE_FLOOR_MS = 1000;
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -72,11 +92,11 @@ export async function withRetry<T>(operation: () => Promise<T>, policy: RetryPol
     try {
       return await operation();
     } catch (error) {
-      const code = errorCodeOf(error);
-      const verdict = classify(code);
-      if (verdict === 'limit') throw new RequestLimitError(`${what}: the org's daily API request limit is exceeded`);
+      const verdict = classifyError(error);
+      if (verdict === 'limit') throw error instanceof RequestLimitError ? error : new RequestLimitError(`${what}: the org's daily API request limit is exceeded`);
       if (verdict === 'fatal' || attempt + 1 >= policy.maxAttempts) throw error;
-      await sleep(backoffMs(attempt, policy));
+      const delay = backoffMs(attempt, policy);
+      await sleep(verdict === 'throttled' ? Math.max(THROTTLE_FLOOR_MS, delay) : delay);
     }
   }
 }

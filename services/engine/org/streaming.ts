@@ -95,7 +95,10 @@ function stopClient(faye: unknown): void {
 
 export interface Subscription {
   channel: string;
+  /** Stops listening; events received but not yet handled are left for the replay. */
   cancel(): void;
+  /** Resolves when the event being handled (if any) is done: the engine stops after it. */
+  settled(): Promise<void>;
 }
 
 /**
@@ -113,8 +116,11 @@ export async function subscribe(
   const replay = new Replay(channel, from);
   const faye = client.conn.streaming.createClient([replay]);
   let chain: Promise<void> = Promise.resolve();
+  let cancelled = false;
   const subscription = faye.subscribe(channel, (raw: unknown) => {
     chain = chain.then(async () => {
+      // Not handled after a stop and its replayId not saved: the next start replays it.
+      if (cancelled) return;
       const parsed = streamingMessage.safeParse(raw);
       if (!parsed.success) return onError(parsed.error, raw);
       try {
@@ -128,8 +134,10 @@ export async function subscribe(
   return {
     channel,
     cancel: () => {
+      cancelled = true;
       subscription.cancel();
       stopClient(faye);
-    }
+    },
+    settled: () => chain
   };
 }

@@ -62,7 +62,8 @@ const listQuerySchema = z.object({
 type Handler = (req: Request, res: Response) => unknown;
 
 export function mountBulk2(ctx: LocalOrgContext): Router {
-  const service = new Bulk2Service({ store: ctx.store, schema: ctx.schema, now: () => ctx.now() });
+  // Ingest rows meet `lockRow` rules matching "BULK /jobs/ingest/<Object>" (one draw per row).
+  const service = new Bulk2Service({ store: ctx.store, schema: ctx.schema, now: () => ctx.now(), rowFaults: (job) => ctx.faults.recordFaults('BULK', `/jobs/ingest/${job.object}`) });
   ctx.onListen((server) => server.once('close', () => service.close()));
   const router = Router();
   const ingest = '/services/data/:version/jobs/ingest';

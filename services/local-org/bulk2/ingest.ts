@@ -37,6 +37,12 @@ export interface IngestDeps {
   store: Store;
   schema: OrgSchema;
   now(): Date;
+  /**
+   * Fault injection: the injected error of a row (UNABLE_TO_LOCK_ROW), per job. Rows of a
+   * real ingest job fail one by one in failedResults while the others are saved (Bulk API 2.0
+   * Developer Guide, "Get Job Failed Record Results").
+   */
+  rowFaults?: (job: IngestJob) => ((index: number, id: string | null) => RecordError | undefined) | undefined;
 }
 
 /** A header column and how its values reach the record. */
@@ -243,6 +249,11 @@ function toOperation(job: IngestJob, object: SObjectDef, plan: Column[], row: st
   }
 }
 
+function rowFaultOption(job: IngestJob, deps: IngestDeps): { injectRecordError?: (index: number, id: string | null) => RecordError | undefined } {
+  const inject = deps.rowFaults?.(job);
+  return inject ? { injectRecordError: inject } : {};
+}
+
 async function saveBatch(job: IngestJob, deps: IngestDeps, object: SObjectDef, header: string[], plan: Column[], rows: string[][], writers: ResultWriters): Promise<void> {
   const active = Date.now();
   const operations: SaveOperation[] = [];
@@ -260,7 +271,7 @@ async function saveBatch(job: IngestJob, deps: IngestDeps, object: SObjectDef, h
       early.set(index, error.error);
     }
   });
-  const results = operations.length === 0 ? [] : deps.store.saveMany(operations, { userId: job.createdById });
+  const results = operations.length === 0 ? [] : deps.store.saveMany(operations, { userId: job.createdById, ...rowFaultOption(job, deps) });
   const byRow = new Map(owners.map((rowIndex, i) => [rowIndex, results[i]]));
   let succeeded = '';
   let failed = '';

@@ -19,7 +19,7 @@ import { SalesforceError } from '../errors';
 import type { OrgSchema } from '../schema/types';
 import { makeId } from '../store/ids';
 import type { Store } from '../store/store';
-import { DATA_FILE, runIngest } from './ingest';
+import { DATA_FILE, runIngest, type IngestDeps } from './ingest';
 import { FINISHED, type CreateIngestJob, type CreateQueryJob, type IngestJob, type Job, type QueryJob } from './jobs';
 import { runQuery, unsupportedFeature } from './query';
 
@@ -31,6 +31,8 @@ export interface Bulk2ServiceOptions {
   store: Store;
   schema: OrgSchema;
   now(): Date;
+  /** Per-row injected failures of an ingest job's rows (fault injection, api/faults.ts). */
+  rowFaults?: IngestDeps['rowFaults'];
 }
 
 export function jobStateError(job: Job, message: string): SalesforceError {

@@ -1,0 +1,175 @@
+/**
+ * Benchmark (issue #9, soak): inbound leads at a steady rate for --minutes against the local
+ * org on loopback, the engine in its own process as in production, its memory sampled from
+ * its own /metrics (Prometheus: asl_nodejs_heap_size_used_bytes, asl_process_resident_memory_bytes).
+ *
+ *   tsx scripts/bench/soak.ts --minutes 60 [--rate 5] [--sample-seconds 15] [--json]
+ *
+ * Flat memory means: the last quarter of the run holds no more than the second quarter plus
+ * 10% (or 8 MiB), both for the engine's RSS (mean) and for its used heap at the troughs of
+ * the garbage collector's sawtooth (the quarter's minimum: the live set, not the garbage
+ * waiting to be collected). Slopes after a warm-up (the first 20%) are reported too. Every lead is also checked: assigned once, to
+ * an SDR, nothing dropped. SDRs work their queues meanwhile (a share of the assigned leads get
+ * a disposition each minute), so the floor does not only grow.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { z } from 'zod';
+import { writeRecords } from '../../services/engine/org/writes';
+import { arrive, listenForRankings, outcomeOf, sdrUserIds, startBenchOrg, startEngineChild, storeRows, summary, type BenchOrg } from './load-burst';
+
+const flagsSchema = z.object({
+  minutes: z.coerce.number().positive().max(24 * 60).default(60),
+  rate: z.coerce.number().positive().max(500).default(5),
+  sampleSeconds: z.coerce.number().positive().default(15),
+  json: z.boolean().default(false)
+});
+
+interface Sample {
+  atSeconds: number;
+  heapUsedMiB: number;
+  rssMiB: number;
+  orgRssMiB: number;
+}
+
+async function engineMemory(metricsUrl: string, token: string): Promise<{ heap: number; rss: number }> {
+  const response = await fetch(`${metricsUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  const text = await response.text();
+  const value = (name: string): number => {
+    const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
+    if (!match?.[1]) throw new Error(`/metrics has no ${name}`);
+    return Number(match[1]);
+  };
+  return { heap: value('asl_nodejs_heap_size_used_bytes'), rss: value('asl_process_resident_memory_bytes') };
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: ReadonlyArray<[number, number]>): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** SDRs call some of their leads: No Answer dispositions, which the engine re-ranks. */
+async function workSomeLeads(bench: BenchOrg, prefix: string, share: number): Promise<number> {
+  const owned = storeRows(bench.org, `SELECT Id, OwnerId FROM Lead WHERE Company LIKE '${prefix}-%' AND OwnerId != '${bench.integrationId}' ORDER BY CreatedDate DESC LIMIT 2000`);
+  const picked = owned.filter((_, index) => index % Math.max(1, Math.round(1 / share)) === 0).slice(0, 200);
+  if (picked.length === 0) return 0;
+  const [report] = await writeRecords(bench.client, [
+    { kind: 'create', sobject: 'Disposition__c', records: picked.map((lead) => ({ Lead__c: lead.Id, Asset_Id__c: lead.Id, Rep__c: lead.OwnerId, Outcome__c: 'No Answer', Purpose__c: 'First Touch', Duration_Seconds__c: 30 })) }
+  ]);
+  return report?.succeeded.length ?? 0;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('soak')
+    .option('--minutes <m>', 'how long leads arrive (the benchmark: 60)', '60')
+    .option('--rate <n>', 'inbound leads per second', '5')
+    .option('--sample-seconds <s>', 'seconds between memory samples', '15')
+    .option('--json', 'print JSON', false)
+    .parse(argv);
+  const flags = flagsSchema.parse(program.opts());
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'asl-soak-'));
+  const bench = await startBenchOrg('bench-soak');
+  const engine = startEngineChild(bench, stateDir);
+  const samples: Sample[] = [];
+  let dispositions = 0;
+  try {
+    const metricsUrl = await engine.ready;
+    const sdrs = await sdrUserIds(bench);
+    const rankings = await listenForRankings(bench);
+    const started = Date.now();
+    const sample = async () => {
+      const memory = await engineMemory(metricsUrl, engine.token);
+      samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), heapUsedMiB: mib(memory.heap), rssMiB: mib(memory.rss), orgRssMiB: mib(process.memoryUsage().rss) });
+    };
+    await sample();
+    const sampler = setInterval(() => void sample().catch((error: unknown) => process.stderr.write(`sample failed: ${String(error)}\n`)), flags.sampleSeconds * 1000);
+    const total = Math.round(flags.minutes * 60 * flags.rate);
+    // One minute at a time: arrivals at the steady rate, then the SDRs' calls of that minute.
+    for (let minute = 0, sent = 0; sent < total; minute += 1) {
+      const count = Math.min(total - sent, Math.round(60 * flags.rate));
+      await arrive(bench.client, 'SOAK', sent, count, (count / flags.rate));
+      sent += count;
+      dispositions += await workSomeLeads(bench, 'SOAK', 0.05);
+      if (!flags.json) process.stderr.write(`minute ${minute + 1}: ${sent} leads sent, engine heap ${samples[samples.length - 1]?.heapUsedMiB} MiB\n`);
+    }
+    // Let the engine finish what arrived last, then the last samples.
+    const deadline = Date.now() + 120_000;
+    let outcome = outcomeOf(bench, 'SOAK', sdrs, rankings);
+    while (outcome.assigned < outcome.created && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      outcome = outcomeOf(bench, 'SOAK', sdrs, rankings);
+    }
+    clearInterval(sampler);
+    await sample();
+    rankings.subscription.cancel();
+
+    const warm = samples.filter((entry) => entry.atSeconds >= 0.2 * flags.minutes * 60);
+    const heapSlopePer10Min = slope(warm.map((entry) => [entry.atSeconds, entry.heapUsedMiB])) * 600;
+    const rssSlopePer10Min = slope(warm.map((entry) => [entry.atSeconds, entry.rssMiB])) * 600;
+    const span = flags.minutes * 60;
+    // The last quarter also takes the samples of the drain after the arrivals stop.
+    const quarter = (q: number) => samples.filter((entry) => entry.atSeconds >= (q / 4) * span && (q === 3 || entry.atSeconds < ((q + 1) / 4) * span));
+    const grows = (early: number, late: number) => late > early + Math.max(8, 0.1 * early);
+    const heapTrough = (q: number) => Math.min(...quarter(q).map((entry) => entry.heapUsedMiB));
+    const rssMean = (q: number) => mean(quarter(q).map((entry) => entry.rssMiB));
+    const flat = !grows(heapTrough(1), heapTrough(3)) && !grows(rssMean(1), rssMean(3));
+    const result = {
+      date: new Date().toISOString(),
+      machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      minutes: flags.minutes,
+      ratePerSecond: flags.rate,
+      created: outcome.created,
+      assigned: outcome.assigned,
+      assignedTwice: outcome.assignedTwice,
+      ownedBySdr: outcome.ownedBySdr,
+      dropped: outcome.created - outcome.assigned,
+      dispositions,
+      assignLatencyMs: summary(outcome.assignLatencyMs),
+      rankLatencyMs: summary(outcome.rankLatencyMs),
+      heapUsedMiB: { first: samples[0]?.heapUsedMiB, secondQuarterTrough: heapTrough(1), lastQuarterTrough: heapTrough(3), max: Math.max(...samples.map((entry) => entry.heapUsedMiB)), slopePer10Min: Math.round(heapSlopePer10Min * 100) / 100 },
+      rssMiB: { first: samples[0]?.rssMiB, secondQuarterMean: Math.round(rssMean(1) * 10) / 10, lastQuarterMean: Math.round(rssMean(3) * 10) / 10, max: Math.max(...samples.map((entry) => entry.rssMiB)), slopePer10Min: Math.round(rssSlopePer10Min * 100) / 100 },
+      orgProcessRssMiB: { first: samples[0]?.orgRssMiB, last: samples[samples.length - 1]?.orgRssMiB },
+      samples: samples.length,
+      flat
+    };
+    // Ranking latency is reported, not judged here: the burst benchmark sets that target.
+    const pass = flat && result.dropped === 0 && result.assignedTwice === 0 && result.ownedBySdr === result.created;
+    if (flags.json) process.stdout.write(`${JSON.stringify({ ...result, series: samples, pass }, null, 2)}\n`);
+    else {
+      process.stdout.write(
+        [
+          `soak ${result.date} (${result.machine}): ${flags.minutes} min at ${flags.rate} leads/s`,
+          `created ${result.created}, assigned ${result.assigned} (twice: ${result.assignedTwice}), owned by an SDR ${result.ownedBySdr}, dropped ${result.dropped}; ${dispositions} dispositions`,
+          `arrival -> assigned p50 ${result.assignLatencyMs.p50} ms, p95 ${result.assignLatencyMs.p95} ms; arrival -> ranked p50 ${result.rankLatencyMs.p50} ms, p95 ${result.rankLatencyMs.p95} ms`,
+          `engine heap used (MiB): first ${result.heapUsedMiB.first}, trough 2nd quarter ${result.heapUsedMiB.secondQuarterTrough}, trough last quarter ${result.heapUsedMiB.lastQuarterTrough}, max ${result.heapUsedMiB.max}, slope ${result.heapUsedMiB.slopePer10Min} MiB/10 min after warm-up`,
+          `engine RSS (MiB): first ${result.rssMiB.first}, mean 2nd quarter ${result.rssMiB.secondQuarterMean}, mean last quarter ${result.rssMiB.lastQuarterMean}, max ${result.rssMiB.max}, slope ${result.rssMiB.slopePer10Min} MiB/10 min`,
+          `memory flat: ${flat ? 'yes' : 'NO'}; target met: ${pass ? 'yes' : 'NO'}`
+        ].join('\n') + '\n'
+      );
+    }
+    process.exitCode = pass ? 0 : 1;
+  } finally {
+    await engine.stop();
+    await bench.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).catch((error: unknown) => {
+    process.stderr.write(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
