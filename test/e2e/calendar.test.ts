@@ -25,14 +25,13 @@ describe('demo calendar against the local org', () => {
     coordinatorB = await connectOrg(test.engineConfig());
     await coordinatorA.conn.sobject('Demo_Type__c').create({ Name: 'Product demo', Key__c: 'DEMO_60', Duration_Minutes__c: 60, Needs_AE__c: true, Needs_Engineer__c: false, Active__c: true });
     await coordinatorA.conn.sobject('Demo_Type__c').create({ Name: 'Technical demo', Key__c: 'TECH_90', Duration_Minutes__c: 90, Needs_AE__c: true, Needs_Engineer__c: true, Active__c: true });
-    // The default line has no Sales Engineer station (engineers sit on DEMO and would count as
-    // AEs): give them one, as an admin configuring the calendar would.
-    await coordinatorA.conn.sobject('Station__c').create({ Name: 'Technical demo', Key__c: 'SE_DEMO', Role__c: 'Sales Engineer', Active__c: true });
+    // The default line seats the floor's engineers at SALES_ENGINEERING (role Sales Engineer):
+    // the calendar must see them as engineers, never as AEs.
     const engineers = await queryAll(coordinatorA, "SELECT Id FROM User WHERE Title = 'Sales Engineer'");
     const engineerIds = engineers.map((u) => String(u.Id));
-    const capacity = await queryAll(coordinatorA, `SELECT Id FROM Rep_Capacity__c WHERE User__c IN ('${engineerIds.join("','")}')`);
+    const capacity = await queryAll(coordinatorA, `SELECT Station_Keys__c FROM Rep_Capacity__c WHERE User__c IN ('${engineerIds.join("','")}')`);
     expect(capacity.length).toBeGreaterThan(0);
-    await coordinatorA.conn.sobject('Rep_Capacity__c').update(capacity.map((c) => ({ Id: String(c.Id), Station_Keys__c: 'SE_DEMO' })));
+    expect(capacity.every((c) => String(c.Station_Keys__c) === 'SALES_ENGINEERING')).toBe(true);
     leadId = String((await queryAll(coordinatorA, 'SELECT Id FROM Lead LIMIT 1'))[0]?.Id);
   }, 120_000);
   afterAll(async () => {
@@ -51,7 +50,7 @@ describe('demo calendar against the local org', () => {
   });
 
   it('names the known demo types when the key is wrong', async () => {
-    await expect(searchSlots(coordinatorA, { demoTypeKey: 'NOPE', days: 14, seed, now })).rejects.toThrow(/use one of: DEMO_60, TECH_90/);
+    await expect(searchSlots(coordinatorA, { demoTypeKey: 'NOPE', days: 14, seed, now })).rejects.toThrow(/use one of: DEMO_60, DISCOVERY_DEMO, ONSITE_VISIT, TECH_90, TECHNICAL_DEMO/);
   });
 
   it('lets exactly one of two concurrent bookings of one slot win, and offers the loser the next slot', async () => {
