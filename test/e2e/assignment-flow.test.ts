@@ -138,4 +138,42 @@ describe('flow control in assignment runs against the local org', () => {
     const owners = new Map((await queryAll(client, `SELECT Id, OwnerId FROM Lead WHERE Id IN ('${[...released, ...held].join("','")}')`)).map((row) => [row.Id, row.OwnerId]));
     for (const row of ledger) expect(owners.get(row.Asset_Id__c)).toBe(row.Rep__c);
   });
+
+  it('measures the share of SDR_CALL leavers that reach coordination from 90 days of stage events (station Names, as the flows write them)', async () => {
+    const named = new Map((await queryAll(client, 'SELECT Key__c, Name FROM Station__c')).map((row) => [String(row.Key__c), String(row.Name)]));
+    const sdr = named.get('SDR_CALL') as string;
+    const coordinate = named.get('COORDINATE') as string;
+    expect(sdr).not.toBe('SDR_CALL');
+    // 60 visits of SDR_CALL closed 10 days ago, of which 9 went on to coordination; history
+    // older than 90 days does not count.
+    const at = (days: number) => new Date(MONDAY_AFTERNOON.getTime() - days * 86_400_000).toISOString();
+    const visit = (i: number, to: string, from: string | null, entered: number, exited: number | null) => ({ Asset_Id__c: `00Q00000000H${String(i).padStart(3, '0')}`, Asset_Type__c: 'Lead', Kind__c: 'Station', To_Value__c: to, From_Value__c: from, Entered_At__c: at(entered), Exited_At__c: exited === null ? null : at(exited) });
+    const history = [
+      ...Array.from({ length: 60 }, (_, i) => visit(i, sdr, null, 12, 10)),
+      ...Array.from({ length: 9 }, (_, i) => visit(i, coordinate, sdr, 10, 9)),
+      ...Array.from({ length: 50 }, (_, i) => visit(100 + i, sdr, null, 130, 120)),
+      ...Array.from({ length: 50 }, (_, i) => visit(100 + i, coordinate, sdr, 120, 119))
+    ];
+    for (let i = 0; i < history.length; i += 200) await client.conn.sobject('Stage_Event__c').create(history.slice(i, i + 200), { allOrNone: true });
+
+    // What the window holds besides (the flows' own rows for the leads of this suite).
+    const since = at(90);
+    const exits = await count(client, `SELECT COUNT() FROM Stage_Event__c WHERE Kind__c = 'Station' AND To_Value__c = '${sdr}' AND Exited_At__c >= ${since}`);
+    const moves = await count(client, `SELECT COUNT() FROM Stage_Event__c WHERE Kind__c = 'Station' AND To_Value__c = '${coordinate}' AND From_Value__c = '${sdr}' AND (Exited_At__c = null OR Exited_At__c >= ${since})`);
+    expect(exits).toBeGreaterThanOrEqual(60);
+    const share = moves / exits;
+    expect(share).toBeLessThan(0.5);
+
+    const wip = await coordinationWip();
+    await setCoordinationTarget(Math.ceil((wip + 3) / coordinators.length));
+    const target = Math.ceil((wip + 3) / coordinators.length) * coordinators.length;
+    await newLeads(40);
+    await assignment.idle();
+    const run = await runAssignment(client, { station: 'SDR_CALL', now: new Date(MONDAY_AFTERNOON.getTime() + 5 * 60_000), unassignedOwnerId: integrationId, takesUnstationed: true, cache: { rows: new Map() }, dryRun: true });
+    expect(run.gate.rates).toContainEqual({ from: 'SDR_CALL', to: 'COORDINATE', share, source: 'measured', exits, moves });
+    expect(run.gate.limitedBy).toBe('COORDINATE');
+    expect(run.gate.mayRelease).toBe(Math.floor((target - (await coordinationWip())) / share));
+    expect(run.gate.reason).toMatch(/reach it per release \(measured over 90 days\)/);
+    await setCoordinationTarget(500);
+  });
 });

@@ -249,7 +249,8 @@ export const SOBJECTS = {
     Seed__c: c('string'),
     Method__c: c('picklist'),
     Job_Run__c: c('reference'),
-    Assigned_At__c: c('datetime')
+    Assigned_At__c: c('datetime'),
+    Apply_Owner__c: c('boolean')
   }),
   Rep_Capacity__c: custom({
     User__c: req('reference'),

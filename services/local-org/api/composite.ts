@@ -1,6 +1,9 @@
 /**
  * Composite (REST API Developer Guide: "Composite", "Composite Subrequest Result"): up to
- * 25 subrequests in order, later ones reading earlier results through `@{referenceId.path}`,
+ * 25 subrequests, of which up to 5 may be sObject Collections or query operations ("You can
+ * have up to 25 subrequests in a single call. Up to 5 of these subrequests can be sObject
+ * Collections or query operations, including Query and QueryAll requests."; the whole request
+ * is refused before any subrequest runs), in order, later ones reading earlier results through `@{referenceId.path}`,
  * answered as `{ compositeResponse: [{ body, httpHeaders, httpStatusCode, referenceId }] }`.
  * With allOrNone, the first failed subrequest rolls every one back and the others answer
  * PROCESSING_HALTED; without it, a subrequest that depends on a failed one is halted.
@@ -11,6 +14,9 @@ import type { LocalOrgContext } from '../context';
 import type { RestCall, RestDispatcher, RestResult } from './rest';
 
 const MAX_SUBREQUESTS = 25;
+const MAX_QUERY_OR_COLLECTION_SUBREQUESTS = 5;
+/** Query, QueryAll (and their next pages) and sObject Collections, after /services/data/vXX.X. */
+const QUERY_OR_COLLECTION = /^\/services\/data\/v\d+\.\d\/(?:query|queryAll|composite\/sobjects)(?:[/?]|$)/i;
 const HALTED_ROLLBACK = 'The transaction was rolled back since another operation in the same transaction failed.';
 
 interface Subrequest {
@@ -54,6 +60,14 @@ function parseRequests(body: unknown): { allOrNone: boolean; requests: Subreques
     const issue = parsed.error.issues[0];
     const code = issue?.code === 'too_big' ? 'LIMIT_EXCEEDED' : issue?.path.includes('referenceId') ? 'INVALID_INPUT' : 'JSON_PARSER_ERROR';
     throw new SalesforceError(code, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid composite request'}`, 400);
+  }
+  const heavy = parsed.data.compositeRequest.filter((request) => QUERY_OR_COLLECTION.test(request.url));
+  if (heavy.length > MAX_QUERY_OR_COLLECTION_SUBREQUESTS) {
+    throw new SalesforceError(
+      'LIMIT_EXCEEDED',
+      `compositeRequest: ${heavy.length} subrequests are sObject Collections or query operations (${heavy.map((request) => request.referenceId).join(', ')}); up to ${MAX_QUERY_OR_COLLECTION_SUBREQUESTS} are allowed in one Composite request`,
+      400,
+    );
   }
   const seen = new Set<string>();
   for (const request of parsed.data.compositeRequest) {

@@ -27,6 +27,7 @@ export function formatAssign(result: AssignRunResult): string {
     result.gate.limitedBy === null
       ? `  flow: nothing downstream limits ${result.station}`
       : `  flow: ${result.station} may release ${result.gate.mayRelease} now (limited by ${result.gate.limitedBy}: ${result.gate.reason}); ${result.held} held back`,
+    ...result.gate.rates.map((r) => `  share ${r.from} -> ${r.to}: ${r.share.toFixed(3)} ${r.source === 'measured' ? `measured (${r.moves} of ${r.exits} leavers)` : `cautious prior (only ${r.exits} leavers in the history window)`}`),
     ...[...byRep.entries()].sort((a, b) => b[1] - a[1]).map(([rep, n]) => `  ${rep}  ${n}`),
     ...[...reasons.entries()].map(([detail, n]) => `  waiting ${n}: ${detail}`),
     ...result.failed.slice(0, 10).map((failure) => `  FAILED ${failure.key}: ${failure.errorCode} ${failure.message ?? ''}`)

@@ -1,7 +1,7 @@
 import { makeStation } from '../assignment/testing';
 import { lineFlow, type FlowInput } from './metrics';
-import { visitFromRecord, type StageVisit } from './records';
-import { releasePlan, transitionRates } from './release';
+import { stationKeyOf, visitFromRecord, type StageVisit } from './records';
+import { countTransitions, releasePlan, transitionRates } from './release';
 
 const T = Date.parse('2024-05-06T18:00:00Z');
 const h = (hours: number): number => T - hours * 3_600_000;
@@ -92,16 +92,31 @@ describe('release control', () => {
     { from: 'B', to: 'A' } // backwards (cancelled): never part of the rope
   ];
 
-  it('estimates transition rates from measured moves, smoothed', () => {
+  it('measures the share of a station\'s leavers that entered the next station, with the prior where history is thin', () => {
     const { visits } = line();
-    const rates = transitionRates({ edges, visits, now: new Date(T), windowHours: 10 });
-    expect(rates.get('A')?.get('B')).toBeCloseTo(0.75, 12); // (2 moves + 1) / (2 exits + 1 edge + 1)
-    expect(rates.get('B')?.get('C')).toBeCloseTo(1 / 3, 12); // no data: 1 / (2 edges + 1)
+    const transitions = countTransitions(visits, new Date(T), 10);
+    // A: 2 exits in the window, both entered B. B: no exits: the prior 1 / (2 edges + 1).
+    const measured = transitionRates({ edges, transitions, minExits: 2 });
+    expect(measured.get('A')?.get('B')).toMatchObject({ share: 1, source: 'measured', exits: 2, moves: 2 });
+    expect(measured.get('B')?.get('C')).toMatchObject({ share: 1 / 3, source: 'prior', exits: 0 });
+    // With the default minimum of exits, 2 are too few: A gets the prior of its one rule.
+    expect(transitionRates({ edges, transitions }).get('A')?.get('B')).toMatchObject({ share: 0.5, source: 'prior' });
+  });
+
+  it('takes counted transitions from an aggregate: 12 of 40 leavers reached B', () => {
+    const transitions = { exits: new Map([['A', 40]]), moves: new Map([['A\u0000B', 12]]), windowHours: 2160 };
+    expect(transitionRates({ edges, transitions }).get('A')?.get('B')).toMatchObject({ share: 0.3, source: 'measured' });
+    const { input } = line(4);
+    const plan = releasePlan({ flow: lineFlow(input), edges, transitions, now: new Date(T), windowHours: 2160 });
+    // B has 1 free; 0.3 reach it per release: floor(1 / 0.3) = 3.
+    const a = plan.stations.find((s) => s.station === 'A');
+    expect(a).toMatchObject({ mayRelease: 3, limitedBy: 'B' });
+    expect(a?.reason).toMatch(/0\.300 reach it per release \(measured over 90 days\)/);
   });
 
   it('holds back the upstream release while a downstream station is over its WIP target', () => {
     const { input, visits } = line(6);
-    const plan = releasePlan({ flow: lineFlow(input), edges, visits, now: new Date(T), windowHours: 10 });
+    const plan = releasePlan({ flow: lineFlow(input), edges, visits, now: new Date(T), windowHours: 10, minExits: 2 });
     const a = plan.stations.find((s) => s.station === 'A');
     expect(a).toMatchObject({ mayRelease: 0, limitedBy: 'B' });
     expect(plan.stations.find((s) => s.station === 'B')).toMatchObject({ mayRelease: 0, limitedBy: 'B' });
@@ -109,12 +124,13 @@ describe('release control', () => {
 
   it('releases as much as the downstream free WIP allows at the measured conversion', () => {
     const { input, visits } = line(2);
-    const plan = releasePlan({ flow: lineFlow(input), edges, visits, now: new Date(T), windowHours: 10 });
-    // B has 3 free; 0.75 of A's releases reach B: floor(3 / 0.75) = 4 (own headroom 18, C allows more).
-    expect(plan.stations.find((s) => s.station === 'A')).toMatchObject({ mayRelease: 4, limitedBy: 'B' });
-    // B: own headroom 3; C has 2 free and 0.5 reach it: 4.
+    const plan = releasePlan({ flow: lineFlow(input), edges, visits, now: new Date(T), windowHours: 10, minExits: 2 });
+    // B has 3 free; every one of A's leavers reached B: floor(3 / 1) = 3 (own headroom 18, C allows more).
+    expect(plan.stations.find((s) => s.station === 'A')).toMatchObject({ mayRelease: 3, limitedBy: 'B' });
+    // B: own headroom 3; C has 2 free and the prior 1/2 (one forward rule) reach it: 4.
     expect(plan.stations.find((s) => s.station === 'B')).toMatchObject({ mayRelease: 3, limitedBy: 'B' });
-    expect(plan.reach.find((r) => r.from === 'A' && r.to === 'C')?.expected).toBeCloseTo(0.375, 12);
+    expect(plan.reach.find((r) => r.from === 'A' && r.to === 'C')).toMatchObject({ expected: 0.5, source: 'prior' });
+    expect(plan.reach.find((r) => r.from === 'A' && r.to === 'B')).toMatchObject({ expected: 1, source: 'measured' });
   });
 
   it('caps the entry station by the line WIP cap (CONWIP)', () => {
@@ -137,6 +153,19 @@ describe('stage event records', () => {
       Exited_At__c: ''
     });
     expect(v).toMatchObject({ value: 'SDR_CALL', from: null, exitedAt: null, enteredAt: Date.parse('2024-05-06T10:00:00Z') });
+  });
+
+  it('maps the station Name the stage-timer flows write to the station key (docs/data-model.md)', () => {
+    const keyOf = stationKeyOf([A, B, C]);
+    const v = visitFromRecord(
+      { Asset_Id__c: 'x', Asset_Type__c: 'Lead', Kind__c: 'Station', From_Value__c: 'Calling', To_Value__c: 'Coordination', Entered_At__c: '2024-05-06T10:00:00.000Z', Exited_At__c: null },
+      keyOf
+    );
+    expect(v).toMatchObject({ value: 'B', from: 'A' });
+    // A value that already is a key stays one; a bin is never mapped.
+    expect(keyOf('C')).toBe('C');
+    const bin = visitFromRecord({ Asset_Id__c: 'x', Asset_Type__c: 'Lead', Kind__c: 'Bin', From_Value__c: 'Working', To_Value__c: 'Demo', Entered_At__c: '2024-05-06T10:00:00.000Z', Exited_At__c: null }, keyOf);
+    expect(bin).toMatchObject({ value: 'Demo', from: 'Working' });
   });
 
   it('names the field of a bad date', () => {

@@ -38,6 +38,22 @@ describe('the release gate of an assignment run', () => {
     expect(g.reach.find((r) => r.to === 'DEMO')?.expected).toBeCloseTo(0.25, 12);
   });
 
+  it('uses the measured share where the history is long enough, and says which share was the prior', () => {
+    // 200 SDR leavers in 90 days, 20 reached COORD (0.1); COORD had 5 leavers: too few, prior 0.5.
+    const transitions = { exits: new Map([['SDR', 200], ['COORD', 5]]), moves: new Map([['SDR\u0000COORD', 20], ['COORD\u0000DEMO', 4]]), windowHours: 90 * 24 };
+    const g = releaseGate({ station: 'SDR', stations: [SDR, COORD, DEMO], reps, wipAt: { COORD: 4, DEMO: 1 }, ownWip: 0, edges, transitions, now: NOW });
+    // COORD: 1 free / 0.1 = 10; DEMO: 1 free / (0.1 x 0.5) = 20; own 20. COORD wins.
+    expect(g).toMatchObject({ mayRelease: 10, limitedBy: 'COORD' });
+    expect(g.reason).toContain('0.100 reach it per release (measured over 90 days)');
+    expect(g.rates).toEqual([
+      { from: 'SDR', to: 'COORD', share: 0.1, source: 'measured', exits: 200, moves: 20 },
+      { from: 'COORD', to: 'DEMO', share: 0.5, source: 'prior', exits: 5, moves: 4 }
+    ]);
+    expect(g.reach.find((r) => r.to === 'DEMO')).toMatchObject({ expected: 0.05, source: 'prior' });
+    const full = releaseGate({ station: 'SDR', stations: [SDR, COORD, DEMO], reps, wipAt: { COORD: 0, DEMO: 2 }, ownWip: 0, edges, transitions, now: NOW });
+    expect(full.reason).toContain('cautious prior for COORD->DEMO: 5 exits from COORD in 90 days');
+  });
+
   it('counts only what its own reps hold against the releasing station (its queue is what it releases)', () => {
     expect(gate({ SDR: 1_000, COORD: 0, DEMO: 0 }, 19)).toMatchObject({ mayRelease: 1, limitedBy: 'SDR' });
   });

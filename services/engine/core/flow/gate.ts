@@ -1,6 +1,6 @@
 import type { Rep, Station } from '../assignment/model';
 import type { StageVisit } from './records';
-import { NO_LIMIT, releasePlan, type FlowEdge, type ReleaseDecision, type ReleasePlan, type ReleaseStation } from './release';
+import { NO_LIMIT, countTransitions, releasePlan, transitionRates, type EdgeRate, type FlowEdge, type ReleaseDecision, type ReleasePlan, type ReleaseStation, type TransitionCounts } from './release';
 
 /**
  * The release gate of one assignment run: release control (release.ts) fed from WIP counts
@@ -25,9 +25,16 @@ export interface GateInput {
   /** Possible moves, from the station rules (Station_Rule__c.Next_Station__c). */
   edges: readonly FlowEdge[];
   now: Date;
-  /** Measured moves of the window, when the caller has them; without, every edge gets the cautious prior. */
+  /**
+   * Moves measured over the history window (an assignment run reads them as one aggregate
+   * over Stage_Event__c); without them, or where a station has too little history, an edge
+   * gets the cautious prior 1 / (forward rules + 1).
+   */
+  transitions?: TransitionCounts;
+  /** Station visits instead of counts (tests, the Line Monitor). */
   visits?: readonly StageVisit[];
   windowHours?: number;
+  minExits?: number;
   lineWipCap?: number;
 }
 
@@ -48,6 +55,8 @@ export interface Gate {
   /** Every active station's WIP and target, as the gate saw them (for the Line Monitor and metrics). */
   stations: GateStation[];
   reach: ReleasePlan['reach'];
+  /** The forward edges out of the station's reach, each with its share and whether it was measured. */
+  rates: EdgeRate[];
 }
 
 /** Active reps per station: the headcount that turns Target_WIP__c (per person) into a station target. */
@@ -76,8 +85,10 @@ export function releaseGate(input: GateInput): Gate {
     flow: { stations: flowStations },
     edges: input.edges,
     visits: input.visits ?? [],
+    ...(input.transitions ? { transitions: input.transitions } : {}),
+    ...(input.minExits !== undefined ? { minExits: input.minExits } : {}),
     now: input.now,
-    windowHours: input.windowHours ?? 24,
+    windowHours: input.transitions?.windowHours ?? input.windowHours ?? 24,
     ...(input.lineWipCap !== undefined ? { lineWipCap: input.lineWipCap } : {})
   });
   const decision: ReleaseDecision = plan.stations.find((d) => d.station === input.station) ?? {
@@ -92,6 +103,16 @@ export function releaseGate(input: GateInput): Gate {
     limitedBy: decision.limitedBy,
     reason: decision.reason,
     stations: flowStations.map((s) => ({ station: s.key, wip: s.wip, wipTarget: s.wipTarget, headcount: s.headcount })),
-    reach: plan.reach.filter((r) => r.from === input.station)
+    reach: plan.reach.filter((r) => r.from === input.station),
+    rates: edgeRates(input, flowStations)
   };
+}
+
+/** The forward edges' shares as release control used them (for the CLI, the signal and the Line Monitor). */
+function edgeRates(input: GateInput, stations: readonly ReleaseStation[]): EdgeRate[] {
+  const orderOf = new Map(stations.map((s) => [s.key, s.order] as const));
+  const forward = input.edges.filter((e) => (orderOf.get(e.to) ?? -Infinity) > (orderOf.get(e.from) ?? Infinity));
+  const transitions = input.transitions ?? countTransitions(input.visits ?? [], input.now, input.windowHours ?? 24);
+  const rates = transitionRates({ edges: forward, transitions, ...(input.minExits !== undefined ? { minExits: input.minExits } : {}) });
+  return [...rates.values()].flatMap((row) => [...row.values()]);
 }

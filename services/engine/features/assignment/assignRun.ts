@@ -29,7 +29,7 @@ import { queryMany, type Row } from './orgReads';
 import { withRetry } from '../../org/retry';
 // bulkRun.ts imports this module's helpers too; both only call each other inside functions.
 import { runLargeAssignment } from './bulkRun';
-import { NO_LIMIT, releaseGate, type FlowEdge, type Gate } from '../../core/flow';
+import { NO_LIMIT, releaseGate, stationKeyOf, transitionKey, type FlowEdge, type Gate, type TransitionCounts } from '../../core/flow';
 import { z } from 'zod';
 
 /**
@@ -85,6 +85,8 @@ export const LEDGER_FIELDS = [
 ];
 /** Ledger rows this recent are re-read every run: the hourly cap window, with margin. */
 export const RECENT_WINDOW_MS = 2 * 3_600_000;
+/** Flow control measures the share of a station's leavers reaching the next station over this many days. */
+export const FLOW_HISTORY_DAYS = 90;
 
 export class AssignSetupError extends Error {
   constructor(
@@ -239,16 +241,57 @@ function childRows(value: unknown, names: OrgNames): { rows: Row[]; next: string
   return { rows, next: parsed.data.done ? undefined : parsed.data.nextRecordsUrl };
 }
 
-/** What the gate needs from the run's reads: the line's edges and the WIP at every station. */
+/** What the gate needs from the run's reads: the line's edges, the WIP at every station and the measured moves. */
 export interface LineReads {
   edges: FlowEdge[];
+  /** Exits and station-to-station moves of the last FLOW_HISTORY_DAYS, by station key. */
+  transitions: TransitionCounts;
   /** Assets at each station (owned or waiting), by station key. */
   wipAt: Record<string, number>;
   /** Open assets per owner at the run's station. */
   wipByOwner: Record<string, number>;
 }
 
-function lineReads(names: OrgNames, stationRows: Row[], leadWipRows: Row[], otherWipRows: Row[], floor: Floor, key: string): LineReads {
+/**
+ * One aggregate over Stage_Event__c station visits that are open or closed within the
+ * history window, per (station entered, station left, asset type): COUNT(Id) visits and
+ * COUNT(Exited_At__c) those closed. It answers two questions in one query of the floor's
+ * Composite (which already holds Salesforce's 5 queries):
+ * - WIP of account and opportunity stations: visits not closed;
+ * - moves for release control: a station's exits are its closed visits (closed within the
+ *   window); the moves from X to Y are Y's visits entered from X. Those include a Y visit
+ *   entered before the window and still open (an asset stuck at Y longer than the window),
+ *   so a measured share can only err upward: toward holding back more, never less.
+ * The flows write station Names into To_Value__c/From_Value__c: mapped to keys here.
+ */
+export function stageEventQuery(names: OrgNames, historySince: Date): string {
+  const { n } = names;
+  return soql`SELECT ${n('To_Value__c')} station, ${n('From_Value__c')} came, ${n('Asset_Type__c')} type, COUNT(Id) visits, COUNT(${n('Exited_At__c')}) closed FROM ${n('Stage_Event__c')} WHERE ${n('Kind__c')} = 'Station' AND (${n('Exited_At__c')} = null OR ${n('Exited_At__c')} >= ${historySince}) GROUP BY ${n('To_Value__c')}, ${n('From_Value__c')}, ${n('Asset_Type__c')} LIMIT 2000`;
+}
+
+/** WIP of account/opportunity stations and the measured transitions, from stageEventQuery's rows. */
+export function stageEventCounts(rows: readonly Row[], stations: readonly Station[], historyDays: number): { wipAt: Record<string, number>; transitions: TransitionCounts } {
+  const keyOf = stationKeyOf(stations);
+  const wipAt: Record<string, number> = {};
+  const exits = new Map<string, number>();
+  const moves = new Map<string, number>();
+  for (const row of rows) {
+    if (typeof row.station !== 'string' || row.station === '') continue;
+    const to = keyOf(row.station);
+    const visits = Number(row.visits ?? 0);
+    const closed = Number(row.closed ?? 0);
+    // Leads are counted from Lead itself (Station__c, OwnerId): exact, and split by owner.
+    if (row.type !== 'Lead') wipAt[to] = (wipAt[to] ?? 0) + (visits - closed);
+    exits.set(to, (exits.get(to) ?? 0) + closed);
+    if (typeof row.came === 'string' && row.came !== '') {
+      const move = transitionKey(keyOf(row.came), to);
+      moves.set(move, (moves.get(move) ?? 0) + visits);
+    }
+  }
+  return { wipAt, transitions: { exits, moves, windowHours: historyDays * 24 } };
+}
+
+function lineReads(names: OrgNames, stationRows: Row[], leadWipRows: Row[], stageRows: Row[], floor: Floor, key: string): LineReads {
   const edges: FlowEdge[] = [];
   for (const station of stationRows) {
     const from = typeof station.Key__c === 'string' ? station.Key__c : null;
@@ -266,18 +309,18 @@ function lineReads(names: OrgNames, stationRows: Row[], leadWipRows: Row[], othe
     wipAt[station] = (wipAt[station] ?? 0) + count;
     if (station === key && typeof row.OwnerId === 'string') wipByOwner[row.OwnerId] = count;
   }
-  for (const row of otherWipRows) {
-    if (typeof row.station === 'string') wipAt[row.station] = (wipAt[row.station] ?? 0) + Number(row.wip ?? 0);
-  }
-  return { edges, wipAt, wipByOwner };
+  const stage = stageEventCounts(stageRows, floor.stations, FLOW_HISTORY_DAYS);
+  for (const [station, count] of Object.entries(stage.wipAt)) wipAt[station] = (wipAt[station] ?? 0) + count;
+  return { edges, wipAt, wipByOwner, transitions: stage.transitions };
 }
 
 /**
  * The floor in one call, within the Composite limit of 5 queries (REST API Developer Guide,
  * "Composite": up to 5 subrequests can be sObject Collections or queries): stations with
  * their stored state, their rules and the station's ledger rows of the rate window as child
- * subqueries; reps; lead WIP per station and owner (one aggregate); the waiting leads; the
- * WIP of account and opportunity stations (one aggregate over the open stage events).
+ * subqueries; reps; lead WIP per station and owner (one aggregate); the waiting leads; one
+ * aggregate over the stage events (the WIP of account and opportunity stations and the moves
+ * of the last FLOW_HISTORY_DAYS between stations, for release control: stageEventQuery).
  */
 export async function readFloor(
   client: OrgClient,
@@ -292,12 +335,13 @@ export async function readFloor(
   const policy = options.policy ?? DEFAULT_POLICY;
   const base = floorQueries(names);
   const stationsWithChildren = soql`SELECT ${list([...STATION_FIELDS, 'Engine_State__c'])}, (SELECT ${n('Next_Station__c')} FROM ${n('Rules__r')}), (SELECT ${list(LEDGER_FIELDS)} FROM ${n('Assignments__r')} WHERE ${n('Assigned_At__c')} >= ${since} AND ${n('Method__c')} IN ('Permuted Block', 'Rebalance') ORDER BY ${n('Assigned_At__c')}, Id) FROM ${n('Station__c')}`;
-  const [stationRows = [], repRows = [], leadWipRows = [], assetRows = [], otherWipRows = []] = await queryMany(client, [
+  const historySince = new Date(options.now.getTime() - FLOW_HISTORY_DAYS * 86_400_000);
+  const [stationRows = [], repRows = [], leadWipRows = [], assetRows = [], stageRows = []] = await queryMany(client, [
     stationsWithChildren,
     base.reps,
     soql`SELECT ${n('Station__c')}, OwnerId, COUNT(Id) wip FROM Lead WHERE ${n('Station__c')} != null AND IsConverted = false GROUP BY ${n('Station__c')}, OwnerId LIMIT 2000`,
     countOnly ? `SELECT COUNT(Id) n FROM Lead WHERE ${waitingWhere(names, options)}` : `${waitingQuery(names, options, policy)} LIMIT ${options.batchLimit ?? 2000}`,
-    soql`SELECT ${n('To_Value__c')} station, COUNT(Id) wip FROM ${n('Stage_Event__c')} WHERE ${n('Kind__c')} = 'Station' AND ${n('Exited_At__c')} = null AND ${n('Asset_Type__c')} != 'Lead' GROUP BY ${n('To_Value__c')} LIMIT 2000`
+    stageEventQuery(names, historySince)
   ]);
   const floor = floorFrom(stationRows, repRows);
   const station = floor.stations.find((candidate) => candidate.key === key);
@@ -314,7 +358,7 @@ export async function readFloor(
     recentRows.push(...more.rows);
     next = more.next;
   }
-  return { floor, assetRows, recentRows, storedState: own?.Engine_State__c, line: lineReads(names, stationRows, leadWipRows, otherWipRows, floor, key), stationId };
+  return { floor, assetRows, recentRows, storedState: own?.Engine_State__c, line: lineReads(names, stationRows, leadWipRows, stageRows, floor, key), stationId };
 }
 
 /** The leads waiting at the station for an owner (owned by the integration user, not in a closed bin). */
@@ -397,7 +441,7 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
   // Flow control: the station releases no more than its downstream stations can absorb.
   // A rebalance moves assets that are already at the station between reps, so it is not gated.
   const ownWip = Object.entries(wip).reduce((sum, [owner, count]) => (owner === options.unassignedOwnerId ? sum : sum + count), 0);
-  const gate = releaseGate({ station: key, stations: floor.stations, reps: floor.reps, wipAt: line.wipAt, ownWip, edges: line.edges, now: options.now });
+  const gate = releaseGate({ station: key, stations: floor.stations, reps: floor.reps, wipAt: line.wipAt, ownWip, edges: line.edges, transitions: line.transitions, now: options.now });
   const gated = !options.rebalance && gate.mayRelease < NO_LIMIT;
   const releaseLimit = Math.min(options.releaseLimit ?? Number.POSITIVE_INFINITY, gated ? gate.mayRelease : Number.POSITIVE_INFINITY);
 

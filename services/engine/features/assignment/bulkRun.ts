@@ -1,10 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { DEFAULT_POLICY, assetFromRecord, assignBatch, assignmentRecordFromRow, encodeEngineState, ledgerKeyOf, ledgerRowFromRecord, type AssetToAssign, type LedgerRow, type Station } from '../../core/assignment';
+import { DEFAULT_POLICY, assetFromRecord, assignBatch, encodeEngineState, ledgerKeyOf, ledgerRowFromRecord, type AssetToAssign, type LedgerRow, type Station } from '../../core/assignment';
 import { NO_LIMIT, releaseGate } from '../../core/flow';
 import type { OrgClient } from '../../org/connection';
 import { orgNames } from '../../org/names';
 import { toBulkCsv, writeRecords, type RecordOutcome, type SObjectRecord } from '../../org/writes';
+import { soql } from '../../org/soql';
 import { blockState, newRunSeed, readFloor, RECENT_WINDOW_MS, visitOf, waitingQuery, type AssignRunOptions, type AssignRunResult } from './assignRun';
 import type { Row } from './orgReads';
 
@@ -17,18 +18,26 @@ import type { Row } from './orgReads';
  *   r  result sets, read by Sforce-Locator ourselves, asking for all rows in one set; the
  *      first is asked for once the job should be done (sized from the count), a status read
  *      only when it is not
- *   4  per ledger ingest job: create, upload the CSV, UploadComplete, and at least one status
- *      read (waits sized from the job's own progress); a job holds at most 112 MiB of CSV
- *      ("Limits": 150 MB of base64 per upload), about 500,000 ledger rows
- *   4  the owner updates (one job: 1,000,000 rows are ~40 MB)
- *   1  the station's stored state and the ASSIGNED signal (one Composite)
+ *   3  per ledger ingest job: create, upload the CSV, UploadComplete. A job holds at most
+ *      112,000,000 bytes of CSV ("Upload Job Data": at most 150 MB of base64, which is 4/3
+ *      of the raw bytes), about 540,000 ledger rows; the CSV carries only the ledger's
+ *      fields, the station by its key (Station__r.Key__c) and times to the second
+ *   1  once the jobs should be done (waited for by the expected rate): one Composite that
+ *      counts the run's ledger rows, stores the station's state and sends the ASSIGNED
+ *      signal. Only when the count falls short are the jobs polled (waits from their own
+ *      progress, doubling otherwise) and their failed rows fetched.
  *
- * Order and idempotency are as in a normal run: ledger rows (upserted by Ledger_Key__c)
- * complete before any owner changes, and a lead whose ledger row failed keeps waiting.
+ * No owner update job: the rows carry Apply_Owner__c, and the package's flow ASL Assignment
+ * Apply Owner gives each lead to its rep in the same save as its ledger row. A ledger row
+ * therefore exists exactly when its owner was applied; a row that failed leaves its lead
+ * waiting for the next run. So 100,000 assignments cost 7 calls and 1,000,000 cost 10 (two
+ * ledger jobs), when the station has a stored state and the waits were long enough.
  */
 export interface LargeRunOptions extends Pick<AssignRunOptions, 'station' | 'now' | 'unassignedOwnerId' | 'takesUnstationed' | 'policy' | 'seed' | 'releaseLimit'> {
-  /** Most bytes of CSV per ingest job (default 112 MiB: 150 MB of base64, the upload limit, is 112.5 MiB of CSV). */
+  /** Most bytes of CSV per ingest job (default 112,000,000: 150 MB of base64, the upload limit, is 112.5 MB of CSV). */
   maxUploadBytes?: number;
+  /** A first guess of the org's ingest rate (ledger rows with their owner flow) that sizes the wait before the check. */
+  ingestRowsPerSecond?: number;
   /** Called as the run goes (benchmarks, CLI progress). */
   onStep?: (step: string) => void;
 }
@@ -37,6 +46,8 @@ export interface LargeRunResult extends AssignRunResult {
   read: number;
   jobs: Array<{ id: string; object: string; operation: string; rows: number; failed: number }>;
   seconds: { read: number; assign: number; write: number };
+  /** Bytes of ledger CSV uploaded (all jobs). */
+  ledgerCsvBytes: number;
 }
 
 const jobInfo = z.object({
@@ -49,6 +60,10 @@ const jobInfo = z.object({
 type JobInfo = z.infer<typeof jobInfo>;
 
 const DONE = new Set(['JobComplete', 'Failed', 'Aborted']);
+/** 150 MB of base64 is 112.5 MB of raw CSV; a little under it. */
+export const MAX_UPLOAD_BYTES = 112_000_000;
+/** Ledger rows an org saves per second with the owner flow, a first guess (measured on the local org, 2 cores: about 2,000). */
+const INGEST_ROWS_PER_SECOND = 1_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function base(client: OrgClient): string {
@@ -81,20 +96,23 @@ async function raw(client: OrgClient, method: string, url: string, body?: string
 }
 
 /**
- * Polls a job until it is done, sleeping by its progress: after a poll, the rest of the rows
- * at the rate seen so far (a poll is an API call; a fixed interval would spend dozens on a
- * long job). `expected` rows and `guessRowsPerSecond` size the first wait.
+ * Polls a job until it is done, sleeping by its progress: the first wait is `ahead` rows at
+ * `rowsPerSecond`, each later one the job's rows still to do at the rate seen between the last
+ * two polls (a poll is an API call; a fixed interval would spend dozens on a long job), doubling
+ * while no progress shows.
  */
-async function waitForJob(client: OrgClient, url: string, expected: number, guessRowsPerSecond: number): Promise<JobInfo> {
-  const started = Date.now();
-  let wait = Math.min(60_000, Math.max(200, (expected / guessRowsPerSecond) * 1000));
+async function waitForJob(client: OrgClient, url: string, total: number, ahead: number, rowsPerSecond: number): Promise<JobInfo> {
+  let wait = Math.min(60_000, Math.max(200, (ahead / rowsPerSecond) * 1000));
+  let last: { at: number; done: number } | null = null;
   for (;;) {
     await sleep(wait);
     const info = jobInfo.parse(await client.conn.request(url));
     if (DONE.has(info.state)) return info;
     const done = info.numberRecordsProcessed ?? 0;
-    const elapsed = Date.now() - started;
-    wait = done > 0 && expected > done ? Math.min(120_000, Math.max(200, ((expected - done) * elapsed) / done) * 1.1) : Math.min(60_000, wait * 2);
+    const at = Date.now();
+    const perMs = last && done > last.done ? (done - last.done) / (at - last.at) : rowsPerSecond / 1000;
+    wait = done < total && perMs > 0 ? Math.min(120_000, Math.max(200, ((total - done) / perMs) * 1.1)) : Math.min(60_000, wait * 2);
+    last = { at, done };
   }
 }
 
@@ -187,13 +205,13 @@ async function startIngest(client: OrgClient, object: string, operation: 'upsert
 }
 
 /** Waits for the jobs (in order: the org may run them one by one) and fetches the failed rows of any with failures. */
-async function finishIngest(client: OrgClient, jobs: IngestJob[], rowsPerSecond: number): Promise<{ failed: Array<Record<string, string>>; infos: JobInfo[] }> {
+async function finishIngest(client: OrgClient, jobs: IngestJob[], rowsPerSecond: number, remaining?: number): Promise<{ failed: Array<Record<string, string>>; infos: JobInfo[] }> {
   const failed: Array<Record<string, string>> = [];
   const infos: JobInfo[] = [];
-  let queued = jobs.reduce((sum, job) => sum + job.rows, 0);
+  let queued = remaining ?? jobs.reduce((sum, job) => sum + job.rows, 0);
   for (const job of jobs) {
-    const info = await waitForJob(client, `${base(client)}/ingest/${job.id}`, queued, rowsPerSecond);
-    queued -= job.rows;
+    const info = await waitForJob(client, `${base(client)}/ingest/${job.id}`, job.rows, queued, rowsPerSecond);
+    queued = Math.max(0, queued - job.rows);
     infos.push(info);
     if (info.state !== 'JobComplete') throw new Error(`ingest job ${job.id} ended ${info.state}: ${info.errorMessage ?? ''}`);
     if ((info.numberRecordsFailed ?? 0) > 0) {
@@ -204,6 +222,67 @@ async function finishIngest(client: OrgClient, jobs: IngestJob[], rowsPerSecond:
   return { failed, infos };
 }
 
+/**
+ * A ledger row as Bulk API CSV, as short as the audit allows: every field the audit reads,
+ * the station by its key (`Station__r.Key__c`, an external ID: 8 characters instead of an
+ * 18-character id), the time without milliseconds, and Apply_Owner__c for the owner flow.
+ */
+export function bulkLedgerRecord(row: LedgerRow): Record<string, unknown> {
+  return {
+    Ledger_Key__c: row.ledgerKey,
+    Asset_Id__c: row.assetId,
+    Asset_Type__c: row.assetType,
+    Rep__c: row.repId,
+    'Station__r.Key__c': row.station,
+    Stratum__c: row.stratum,
+    Block__c: row.block,
+    Block_Size__c: row.blockSize,
+    Draw__c: row.draw,
+    Seed__c: row.seed,
+    Method__c: row.method,
+    Assigned_At__c: row.assignedAt.replace(/\.000Z$/, 'Z'),
+    Apply_Owner__c: true
+  };
+}
+
+const compositeAnswer = z.object({ compositeResponse: z.array(z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() })) });
+const countAnswer = z.object({ totalSize: z.number() });
+
+/**
+ * One Composite call (one query, two single-record writes: within "up to 5 subrequests can be
+ * sObject Collections or queries"): how many of the run's ledger rows are in the org, the
+ * station's new stored state and the ASSIGNED signal. The state is trusted by the next run
+ * only if the ledger holds exactly the rows it counts, so writing it before the last rows
+ * land is safe: a shortfall makes the next run rebuild from the ledger.
+ */
+async function finalCheck(
+  client: OrgClient,
+  names: ReturnType<typeof orgNames>,
+  input: { stationKey: string; runAt: Date; stationId: string; stationRecord: Record<string, unknown>; signal: Record<string, unknown> }
+): Promise<{ rows: number; failed: RecordOutcome[] }> {
+  const { n } = names;
+  const v = `/services/data/v${client.config.org.apiVersion}`;
+  const count = soql`SELECT COUNT() FROM ${n('Assignment__c')} WHERE ${n('Station__r.Key__c')} = ${input.stationKey} AND ${n('Assigned_At__c')} = ${input.runAt} AND ${n('Apply_Owner__c')} = true`;
+  const compositeRequest = [
+    { method: 'GET', url: `${v}/query?q=${encodeURIComponent(count)}`, referenceId: 'ledger' },
+    { method: 'PATCH', url: `${v}/sobjects/${names.api('Station__c')}/${input.stationId}`, referenceId: 'state', body: input.stationRecord },
+    { method: 'POST', url: `${v}/sobjects/${names.api('Engine_Signal__e')}`, referenceId: 'signal', body: input.signal }
+  ];
+  const raw = await client.conn.request({ method: 'POST', url: `${v}/composite`, body: JSON.stringify({ allOrNone: false, compositeRequest }), headers: { 'content-type': 'application/json' } });
+  const [ledger, state, signal] = compositeAnswer.parse(raw).compositeResponse;
+  const counted = countAnswer.safeParse(ledger?.body);
+  const failed: RecordOutcome[] = [];
+  for (const [answer, key] of [
+    [state, `${names.api('Station__c')}:${input.stationId}`],
+    [signal, `${names.api('Engine_Signal__e')}:ASSIGNED`]
+  ] as const) {
+    if (answer && answer.httpStatusCode < 400) continue;
+    const first = Array.isArray(answer?.body) ? (answer?.body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
+    failed.push({ key, errorCode: first?.errorCode ?? `HTTP_${answer?.httpStatusCode ?? 'none'}`, message: first?.message ?? 'no answer' });
+  }
+  return { rows: counted.success ? counted.data.totalSize : 0, failed };
+}
+
 export async function runLargeAssignment(client: OrgClient, options: LargeRunOptions): Promise<LargeRunResult> {
   const callsBefore = client.apiCalls();
   const names = orgNames(client);
@@ -211,14 +290,16 @@ export async function runLargeAssignment(client: OrgClient, options: LargeRunOpt
   const key = options.station;
   const step = options.onStep ?? (() => undefined);
   const t0 = performance.now();
-  const since = new Date(options.now.getTime() - RECENT_WINDOW_MS);
-  const runOptions = { ...options, takesUnstationed: options.takesUnstationed ?? false };
+  // To the second: the CSV carries no milliseconds, and the check counts the rows of this instant.
+  const runAt = new Date(Math.floor(options.now.getTime() / 1000) * 1000);
+  const since = new Date(runAt.getTime() - RECENT_WINDOW_MS);
+  const runOptions = { ...options, now: runAt, takesUnstationed: options.takesUnstationed ?? false };
   const reads = await readFloor(client, names, runOptions, since, true);
   const expected = Number(reads.assetRows[0]?.n ?? 0);
   const station = reads.floor.stations.find((candidate) => candidate.key === key) as Station;
   const recent = reads.recentRows.map((rawRow) => ledgerRowFromRecord(rawRow, reads.floor.stationKeyById));
   const cache = { rows: new Map<string, LedgerRow>() };
-  const { state, source } = await blockState(client, names, station, { recentRows: recent, storedState: reads.storedState, stationKeyById: reads.floor.stationKeyById }, cache, since, options.now);
+  const { state, source } = await blockState(client, names, station, { recentRows: recent, storedState: reads.storedState, stationKeyById: reads.floor.stationKeyById }, cache, since, runAt);
   step(`floor read; ${expected} lead(s) waiting; blocks from the ${source}`);
   const waiting = expected > 0 ? await bulkQueryRows(client, waitingQuery(names, runOptions, policy), expected) : { rows: [], calls: 0 };
   const readCalls = client.apiCalls() - callsBefore;
@@ -237,7 +318,7 @@ export async function runLargeAssignment(client: OrgClient, options: LargeRunOpt
   }
   waiting.rows.length = 0;
   const ownWip = Object.entries(reads.line.wipByOwner).reduce((sum, [owner, count]) => (owner === options.unassignedOwnerId ? sum : sum + count), 0);
-  const gate = releaseGate({ station: key, stations: reads.floor.stations, reps: reads.floor.reps, wipAt: reads.line.wipAt, ownWip, edges: reads.line.edges, now: options.now });
+  const gate = releaseGate({ station: key, stations: reads.floor.stations, reps: reads.floor.reps, wipAt: reads.line.wipAt, ownWip, edges: reads.line.edges, transitions: reads.line.transitions, now: runAt });
   const gated = gate.mayRelease < NO_LIMIT;
   const releaseLimit = Math.min(options.releaseLimit ?? Number.POSITIVE_INFINITY, gated ? gate.mayRelease : Number.POSITIVE_INFINITY);
   const result = assignBatch({
@@ -246,7 +327,7 @@ export async function runLargeAssignment(client: OrgClient, options: LargeRunOpt
     policy,
     state,
     assets,
-    now: options.now,
+    now: runAt,
     seed: options.seed ?? newRunSeed(),
     wip: reads.line.wipByOwner,
     existingKeys: new Set(cache.rows.keys()),
@@ -256,48 +337,58 @@ export async function runLargeAssignment(client: OrgClient, options: LargeRunOpt
   step(`${result.rows.length} drawn, ${result.waiting.length} waiting (${held} held back by flow control)`);
   const t2 = performance.now();
 
-  const maxBytes = options.maxUploadBytes ?? 112 * 1024 * 1024;
+  const maxBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
   const jobs: LargeRunResult['jobs'] = [];
   const failed: RecordOutcome[] = [];
-  // Ledger rows first; only leads whose row is in the ledger get their owner.
+  // A lead whose ledger row already exists for this visit but is still waiting lost its
+  // owner update (a real-time run's): repaired directly, before the new rows.
+  if (repairs.length > 0) {
+    const [report] = await writeRecords(client, [
+      { kind: 'update', sobject: 'Lead', records: repairs.map((entry) => names.record({ Id: entry.assetId, OwnerId: entry.repId, ...(entry.needsStation ? { Station__c: reads.stationId } : {}) })) }
+    ]);
+    for (const failure of report?.failed ?? []) failed.push({ ...failure, key: `Lead:${failure.key}` });
+  }
   const ledgerCsv = csvChunks(
-    result.rows.map((row) => names.record(assignmentRecordFromRow(row, reads.floor.stationIdByKey))),
+    result.rows.map((row) => names.record(bulkLedgerRecord(row))),
     maxBytes
   );
   const ledgerJobs: IngestJob[] = [];
   for (const csv of ledgerCsv) ledgerJobs.push(await startIngest(client, names.api('Assignment__c'), 'upsert', csv, names.api('Ledger_Key__c')));
+  const csvBytes = ledgerCsv.reduce((sum, csv) => sum + Buffer.byteLength(csv), 0);
   ledgerCsv.length = 0;
-  const ledger = await finishIngest(client, ledgerJobs, 2_000);
-  ledgerJobs.forEach((job, i) => jobs.push({ id: job.id, object: 'Assignment__c', operation: 'upsert', rows: job.rows, failed: ledger.infos[i]?.numberRecordsFailed ?? 0 }));
-  const ledgerKey = names.api('Ledger_Key__c');
-  const notInLedger = new Set<string>();
-  for (const row of ledger.failed) {
-    notInLedger.add(String(row[ledgerKey] ?? ''));
-    failed.push({ key: `${names.api('Assignment__c')}:${row[ledgerKey] ?? ''}`, errorCode: String(row.sf__Error ?? 'UNKNOWN').split(':')[0] ?? 'UNKNOWN', message: String(row.sf__Error ?? '') });
-  }
-  step(`ledger: ${ledgerJobs.length} job(s), ${ledger.failed.length} failed`);
+  step(`ledger: ${ledgerJobs.length} job(s) uploaded, ${csvBytes} bytes of CSV (${result.rows.length ? Math.round(csvBytes / result.rows.length) : 0} a row)`);
 
-  const owners = [
-    ...result.rows.filter((row) => !notInLedger.has(row.ledgerKey)).map((row) => ({ assetId: row.assetId, repId: row.repId, needsStation: needsStation.has(row.assetId) })),
-    ...repairs
-  ].map((entry) => names.record({ Id: entry.assetId, OwnerId: entry.repId, ...(entry.needsStation ? { Station__c: reads.stationId } : {}) }));
-  const ownerCsv = csvChunks(owners, maxBytes);
-  const ownerJobs: IngestJob[] = [];
-  for (const csv of ownerCsv) ownerJobs.push(await startIngest(client, 'Lead', 'update', csv));
-  const ownerDone = await finishIngest(client, ownerJobs, 1_000);
-  ownerJobs.forEach((job, i) => jobs.push({ id: job.id, object: 'Lead', operation: 'update', rows: job.rows, failed: ownerDone.infos[i]?.numberRecordsFailed ?? 0 }));
-  for (const row of ownerDone.failed) failed.push({ key: `Lead:${row.Id ?? row.sf__Id ?? ''}`, errorCode: String(row.sf__Error ?? 'UNKNOWN').split(':')[0] ?? 'UNKNOWN', message: String(row.sf__Error ?? '') });
-  step(`owners: ${ownerJobs.length} job(s), ${ownerDone.failed.length} failed`);
-
+  // Wait for the rows at the expected rate, then one Composite: count them, store the state, signal.
+  const uploaded = performance.now();
+  if (result.rows.length > 0) await sleep(Math.min(3_600_000, Math.max(500, (result.rows.length / (options.ingestRowsPerSecond ?? INGEST_ROWS_PER_SECOND)) * 1000)));
+  let written = result.rows.length;
   if (result.rows.length > 0) {
-    const written = result.rows.length - notInLedger.size;
-    const payload = JSON.stringify({ station: reads.stationId, count: written, held, mayRelease: gated ? gate.mayRelease : null, limitedBy: gated ? gate.limitedBy : null });
-    const reports = await writeRecords(client, [
-      { kind: 'update', sobject: names.api('Station__c'), records: [names.record({ Id: reads.stationId, Engine_State__c: encodeEngineState(result.state, options.now, written) })] },
-      { kind: 'create', sobject: names.api('Engine_Signal__e'), records: [names.record({ Kind__c: 'ASSIGNED', Record_Id__c: reads.stationId, Payload__c: payload })] }
-    ]);
-    for (const report of reports) failed.push(...report.failed.map((failure) => ({ ...failure, key: `${report.sobject}:${failure.key}` })));
+    const payload = JSON.stringify({ station: reads.stationId, count: result.rows.length, held, mayRelease: gated ? gate.mayRelease : null, limitedBy: gated ? gate.limitedBy : null });
+    const check = await finalCheck(client, names, {
+      stationKey: key,
+      runAt,
+      stationRecord: names.record({ Engine_State__c: encodeEngineState(result.state, runAt, result.rows.length) }),
+      stationId: reads.stationId,
+      signal: names.record({ Kind__c: 'ASSIGNED', Record_Id__c: reads.stationId, Payload__c: payload })
+    });
+    failed.push(...check.failed);
+    if (check.rows < result.rows.length) {
+      // Not all in yet, or some failed: wait for the jobs themselves and fetch their failures.
+      step(`check: ${check.rows} of ${result.rows.length} ledger rows in; waiting for the job(s)`);
+      // The rate the org showed so far sizes the next wait better than the first guess did.
+      const seen = check.rows / Math.max(0.001, (performance.now() - uploaded) / 1000);
+      const ledger = await finishIngest(client, ledgerJobs, seen > 0 ? seen : (options.ingestRowsPerSecond ?? INGEST_ROWS_PER_SECOND), result.rows.length - check.rows);
+      const ledgerKey = names.api('Ledger_Key__c');
+      for (const row of ledger.failed) {
+        failed.push({ key: `${names.api('Assignment__c')}:${row[ledgerKey] ?? ''}`, errorCode: String(row.sf__Error ?? 'UNKNOWN').split(':')[0] ?? 'UNKNOWN', message: String(row.sf__Error ?? '') });
+      }
+      written = result.rows.length - ledger.failed.length;
+      ledgerJobs.forEach((job, i) => jobs.push({ id: job.id, object: 'Assignment__c', operation: 'upsert', rows: job.rows, failed: ledger.infos[i]?.numberRecordsFailed ?? 0 }));
+    } else {
+      ledgerJobs.forEach((job) => jobs.push({ id: job.id, object: 'Assignment__c', operation: 'upsert', rows: job.rows, failed: 0 }));
+    }
   }
+  step(`ledger and owners: ${written} of ${result.rows.length} written`);
   const t3 = performance.now();
   return {
     station: key,
@@ -313,6 +404,7 @@ export async function runLargeAssignment(client: OrgClient, options: LargeRunOpt
     dryRun: false,
     read: expected,
     jobs,
-    seconds: { read: (t1 - t0) / 1000, assign: (t2 - t1) / 1000, write: (t3 - t2) / 1000 }
+    seconds: { read: (t1 - t0) / 1000, assign: (t2 - t1) / 1000, write: (t3 - t2) / 1000 },
+    ledgerCsvBytes: csvBytes
   };
 }

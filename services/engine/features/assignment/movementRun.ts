@@ -2,17 +2,18 @@ import { assignmentRecordFromRow, type LedgerRow } from '../../core/assignment';
 import { customerMoves, dispositionFromRecord, indexRules, isCustomer, moveForDisposition, rulesFromRecords, type AccountState, type AssetState, type Bin, type CustomerMove, type Disposition } from '../../core/movement';
 import { soql } from '../../org/soql';
 import type { OrgClient } from '../../org/connection';
-import { writeRecords, type RecordOutcome, type WriteOp } from '../../org/writes';
+import { writeRecords, type RecordOutcome, type WriteOp, type WriteReport } from '../../org/writes';
 import { floorFrom, floorQueries } from './assignRun';
 import { orgNames } from '../../org/names';
 import { queryMany, type Row } from './orgReads';
 
 /**
  * Moves the assets of new dispositions by the station rules (core/movement), in one read
- * call and one write call per 1,000 records: lead place/owner/re-entry time, the
- * disposition's Processed_At__c (so a replayed event or a second sweep moves nothing twice),
- * the linked Queue_Entry__c closed as Done, a Return To Booker ledger row, and one MOVED
- * signal. Assets whose owner is to be assigned at the next station are handed to the
+ * call and two write phases of one call per 1,000 records each: first the moves (lead or
+ * account place/owner/re-entry time, a Return To Booker ledger row), then, for the moves
+ * that were written, the disposition's Processed_At__c (so a replayed event or a second
+ * sweep moves nothing twice), the linked Queue_Entry__c closed as Done and one MOVED signal.
+ * A disposition whose move failed stays unprocessed and is moved by the next run. Assets whose owner is to be assigned at the next station are handed to the
  * integration user; the caller then runs assignment at those stations.
  *
  * Lead and account dispositions; those about opportunities are left for the features that own
@@ -89,11 +90,11 @@ export async function processDispositions(client: OrgClient, options: MovementOp
   const problems: string[] = [];
   const leadUpdates = new Map<string, Row>();
   const accountUpdates = new Map<string, Row>();
-  const processed: Row[] = [];
-  const queueDone: Row[] = [];
+  /** Stamps that need no write first (nothing to move: the asset had moved on). */
+  const settled: Row[] = [];
+  const afterMove: Array<{ stamp: Row; assetId: string }> = [];
+  const pending: PendingMove[] = [];
   const ledger: LedgerRow[] = [];
-  const moved: MovementResult['moved'] = [];
-  const assignAt = new Set<string>();
   for (const raw of dispositionRows) {
     let disposition: Disposition;
     try {
@@ -114,7 +115,11 @@ export async function processDispositions(client: OrgClient, options: MovementOp
         ? { ...moved0, to: { ...moved0.to, ownerId: asset.ownerId }, owner: { rule: 'Keep' as const, needsAssignment: false }, notes: [...moved0.notes, `accounts are not assigned by the engine at ${moved0.to.station}: owner kept`] }
         : moved0;
     if (move.kind === 'none') {
-      if (move.markProcessed) processed.push({ Id: disposition.id, Processed_At__c: options.now.toISOString() });
+      if (!move.markProcessed) continue;
+      const stamp = { Id: disposition.id, Processed_At__c: options.now.toISOString() };
+      // Closed because an earlier disposition of this batch moved the asset: only once that move is written.
+      if (leadUpdates.has(asset.id) || accountUpdates.has(asset.id)) afterMove.push({ stamp, assetId: asset.id });
+      else settled.push(stamp);
       continue;
     }
     const ownerId = move.owner.needsAssignment ? options.unassignedOwnerId : move.to.ownerId;
@@ -133,40 +138,71 @@ export async function processDispositions(client: OrgClient, options: MovementOp
     asset.station = move.to.station;
     asset.bin = move.to.bin;
     asset.ownerId = ownerId;
-    processed.push({ Id: disposition.id, Processed_At__c: move.processedAt });
-    if (typeof raw.Queue_Entry__c === 'string') queueDone.push({ Id: raw.Queue_Entry__c, Status__c: 'Done' });
     if (move.ledgerRow) ledger.push(move.ledgerRow);
-    if (move.owner.needsAssignment && move.to.station) assignAt.add(move.to.station);
-    moved.push({ dispositionId: disposition.id, assetId: asset.id, to: { ...move.to, ownerId }, notes: move.notes });
+    pending.push({
+      stamp: { Id: disposition.id, Processed_At__c: move.processedAt },
+      queueEntryId: typeof raw.Queue_Entry__c === 'string' ? raw.Queue_Entry__c : null,
+      ledgerKey: move.ledgerRow?.ledgerKey ?? null,
+      assignAt: move.owner.needsAssignment ? move.to.station : null,
+      moved: { dispositionId: disposition.id, assetId: asset.id, to: { ...move.to, ownerId }, notes: move.notes }
+    });
   }
 
-  const ops: WriteOp[] = [
-    // The asset moves before its disposition is marked: a crash in between re-processes it,
-    // which lands it in the same place (same rule, same key), rather than losing the move.
+  // Phase 1: the moves (and the stamps of dispositions that move nothing). A disposition is
+  // stamped processed only once its move is written: a move that failed for good leaves its
+  // disposition unprocessed, so the next run or sweep moves it again instead of losing it.
+  const assetOps: WriteOp[] = [
     { kind: 'update', sobject: 'Lead', records: [...leadUpdates.values()].map((record) => names.record(record)) },
     { kind: 'update', sobject: 'Account', records: [...accountUpdates.values()].map((record) => names.record(record)) },
     { kind: 'upsert', sobject: names.api('Assignment__c'), externalIdField: names.api('Ledger_Key__c'), records: ledger.map((row) => names.record(assignmentRecordFromRow(row, floor.stationIdByKey))) },
-    { kind: 'update', sobject: names.api('Queue_Entry__c'), records: queueDone.map((record) => names.record(record)) },
-    { kind: 'update', sobject: names.api('Disposition__c'), records: processed.map((record) => names.record(record)) }
+    { kind: 'update', sobject: names.api('Disposition__c'), records: settled.map((record) => names.record(record)) }
+  ];
+  const first = await writeLive(client, assetOps);
+  const failedIds = new Set([...(first[0]?.failed ?? []), ...(first[1]?.failed ?? [])].map((failure) => failure.key));
+  const failedLedger = new Set((first[2]?.failed ?? []).map((failure) => failure.key));
+  const written = pending.filter((p) => !failedIds.has(p.moved.assetId) && (p.ledgerKey === null || !failedLedger.has(p.ledgerKey)));
+  const closed = afterMove.filter((entry) => !failedIds.has(entry.assetId) && written.some((p) => p.moved.assetId === entry.assetId));
+  const unstamped = pending.length - written.length + afterMove.length - closed.length;
+  if (unstamped > 0) problems.push(`${unstamped} disposition(s) not marked processed: their move was not written (retried by the next run or sweep)`);
+
+  // Phase 2: the stamps of the moves that were written, their queue entries closed, one MOVED signal.
+  const moved = written.map((p) => p.moved);
+  const stampOps: WriteOp[] = [
+    { kind: 'update', sobject: names.api('Disposition__c'), records: [...written.map((p) => p.stamp), ...closed.map((entry) => entry.stamp)].map((record) => names.record(record)) },
+    { kind: 'update', sobject: names.api('Queue_Entry__c'), records: written.flatMap((p) => (p.queueEntryId ? [names.record({ Id: p.queueEntryId, Status__c: 'Done' })] : [])) }
   ];
   if (moved.length > 0) {
     const payload = JSON.stringify({ moved: moved.map((m) => [m.assetId, m.to.station, m.to.bin]) });
-    ops.push({
+    stampOps.push({
       kind: 'create',
       sobject: names.api('Engine_Signal__e'),
       records: [names.record({ Kind__c: 'MOVED', Record_Id__c: moved[0]?.assetId ?? null, Payload__c: payload.length <= 32_000 ? payload : JSON.stringify({ count: moved.length }) })]
     });
   }
-  const live = ops.filter((op) => op.records.length > 0);
-  const reports = live.length > 0 ? await writeRecords(client, live) : [];
+  const second = await writeLive(client, stampOps);
   return {
-    processed: processed.length,
+    processed: settled.length - (first[3]?.failed.length ?? 0) + written.length + closed.length - (second[0]?.failed.length ?? 0),
     moved,
-    assignAt: [...assignAt],
-    failed: reports.flatMap((report) => report.failed.map((failure) => ({ ...failure, key: `${report.sobject}:${failure.key}` }))),
+    assignAt: [...new Set(written.flatMap((p) => (p.assignAt ? [p.assignAt] : [])))],
+    failed: [...first, ...second].flatMap((report) => report.failed.map((failure) => ({ ...failure, key: `${report.sobject}:${failure.key}` }))),
     problems,
     apiCalls: client.apiCalls() - before
   };
+}
+
+interface PendingMove {
+  stamp: Row;
+  queueEntryId: string | null;
+  ledgerKey: string | null;
+  assignAt: string | null;
+  moved: MovementResult['moved'][number];
+}
+
+/** writeRecords for the ops that have records; a report (maybe empty) per op, in order. */
+async function writeLive(client: OrgClient, ops: WriteOp[]): Promise<WriteReport[]> {
+  const live = ops.filter((op) => op.records.length > 0);
+  const reports = live.length > 0 ? await writeRecords(client, live) : [];
+  return ops.map((op) => (op.records.length > 0 ? (reports[live.indexOf(op)] as WriteReport) : { sobject: op.sobject, succeeded: [], failed: [] }));
 }
 
 /**
