@@ -268,6 +268,8 @@ async function main(argv: string[]): Promise<void> {
     await engine.ready;
     const sdrs = await sdrUserIds(bench);
     const rankings = await listenForRankings(bench);
+    // Other work on the machine skews latencies: the 1-minute load average is reported with them.
+    const loadBefore = os.loadavg()[0] ?? 0;
     const started = Date.now();
     await arrive(bench.client, 'BURST', 0, flags.leads, flags.seconds);
     const sentMs = Date.now() - started;
@@ -282,6 +284,7 @@ async function main(argv: string[]): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      loadAverage1m: { start: Math.round(loadBefore * 100) / 100, end: Math.round((os.loadavg()[0] ?? 0) * 100) / 100 },
       leads: flags.leads,
       arrivalSeconds: flags.seconds,
       sentInMs: sentMs,
@@ -302,7 +305,7 @@ async function main(argv: string[]): Promise<void> {
       const line = (name: string, s: ReturnType<typeof summary>) => `${name}: n=${s.n} p50=${s.p50} ms p95=${s.p95} ms p99=${s.p99} ms max=${s.max} ms`;
       process.stdout.write(
         [
-          `load-burst ${result.date} (${result.machine})`,
+          `load-burst ${result.date} (${result.machine}; load average ${result.loadAverage1m.start} at start, ${result.loadAverage1m.end} at end)`,
           `${flags.leads} leads sent over ${flags.seconds} s (took ${sentMs} ms); all assigned and ranked ${drainedMs} ms after the first`,
           `created ${result.created}, assigned ${result.assigned} (twice: ${result.assignedTwice}), owned by an SDR ${result.ownedBySdr}, ranked ${result.ranked} (${result.withQueueEntry} ever in a top-50 Queue_Entry__c), dropped ${result.dropped}`,
           line('arrival -> assigned', result.assignLatencyMs),

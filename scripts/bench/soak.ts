@@ -88,6 +88,8 @@ async function main(argv: string[]): Promise<void> {
     const metricsUrl = await engine.ready;
     const sdrs = await sdrUserIds(bench);
     const rankings = await listenForRankings(bench);
+    // Other work on the machine skews latencies: the 1-minute load average is reported with them.
+    const loadBefore = os.loadavg()[0] ?? 0;
     const started = Date.now();
     const sample = async () => {
       const memory = await engineMemory(metricsUrl, engine.token);
@@ -128,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      loadAverage1m: { start: Math.round(loadBefore * 100) / 100, end: Math.round((os.loadavg()[0] ?? 0) * 100) / 100 },
       minutes: flags.minutes,
       ratePerSecond: flags.rate,
       created: outcome.created,
@@ -150,7 +153,7 @@ async function main(argv: string[]): Promise<void> {
     else {
       process.stdout.write(
         [
-          `soak ${result.date} (${result.machine}): ${flags.minutes} min at ${flags.rate} leads/s`,
+          `soak ${result.date} (${result.machine}; load average ${result.loadAverage1m.start} at start, ${result.loadAverage1m.end} at end): ${flags.minutes} min at ${flags.rate} leads/s`,
           `created ${result.created}, assigned ${result.assigned} (twice: ${result.assignedTwice}), owned by an SDR ${result.ownedBySdr}, dropped ${result.dropped}; ${dispositions} dispositions`,
           `arrival -> assigned p50 ${result.assignLatencyMs.p50} ms, p95 ${result.assignLatencyMs.p95} ms; arrival -> ranked p50 ${result.rankLatencyMs.p50} ms, p95 ${result.rankLatencyMs.p95} ms`,
           `engine heap used (MiB): first ${result.heapUsedMiB.first}, trough 2nd quarter ${result.heapUsedMiB.secondQuarterTrough}, trough last quarter ${result.heapUsedMiB.lastQuarterTrough}, max ${result.heapUsedMiB.max}, slope ${result.heapUsedMiB.slopePer10Min} MiB/10 min after warm-up`,

@@ -28,7 +28,11 @@ export const engineConfigSchema = z.object({
   org: z.object({
     loginUrl: z.url().default('https://login.salesforce.com'),
     apiVersion: z.string().regex(/^\d{2}\.0$/, 'like 66.0').default('66.0'),
-    auth: z.discriminatedUnion('kind', [jwtAuth, passwordAuth])
+    auth: z.discriminatedUnion('kind', [jwtAuth, passwordAuth]),
+    /** A request with no answer after this long is aborted (and retried when safe to repeat). */
+    requestTimeoutMs: z.number().int().min(1000, 'at least 1000 ms').max(3_600_000, 'at most 3600000 ms (an hour)').default(120_000),
+    /** After the org's daily API limit answer, nothing is sent for this long before one probe. */
+    limitPauseMs: z.number().int().min(1000, 'at least 1000 ms').max(86_400_000, 'at most 86400000 ms (a day)').default(300_000)
   }),
   namespace: z
     .string()
@@ -66,6 +70,8 @@ type Env = Record<string, string | undefined>;
 const ENV_SETTINGS: ReadonlyArray<[string, string, 'string' | 'number']> = [
   ['ASL_ORG_LOGIN_URL', 'org.loginUrl', 'string'],
   ['ASL_API_VERSION', 'org.apiVersion', 'string'],
+  ['ASL_REQUEST_TIMEOUT_MS', 'org.requestTimeoutMs', 'number'],
+  ['ASL_LIMIT_PAUSE_MS', 'org.limitPauseMs', 'number'],
   ['ASL_ORG_AUTH', 'org.auth.kind', 'string'],
   ['ASL_ORG_USERNAME', 'org.auth.username', 'string'],
   ['ASL_ORG_CONSUMER_KEY', 'org.auth.consumerKey', 'string'],

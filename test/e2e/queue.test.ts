@@ -1,5 +1,5 @@
 import { QUEUE_DEFAULTS, nextCall } from '../../services/engine/core/queue';
-import { queueFeature, type LiveQueue, type RerankReport } from '../../services/engine/features/queue';
+import { queueFeature, type LeadsReplanReport, type LiveQueue, type RerankReport } from '../../services/engine/features/queue';
 import { LiveQueue as LiveQueueClass } from '../../services/engine/features/queue/live';
 import { createLogger } from '../../services/engine/observability/log';
 import { connectOrg, type OrgClient } from '../../services/engine/org/connection';
@@ -47,6 +47,7 @@ describe('the call queue in the org (engine feature against the local org)', () 
   let signals: StreamingMessage[];
   let signalSub: Subscription;
   const reranks: RerankReport[] = [];
+  const leadReplans: LeadsReplanReport[] = [];
   const t0 = Date.now();
   const clock = () => new Date(AS_OF + (Date.now() - t0));
   let stationId: string;
@@ -74,7 +75,9 @@ describe('the call queue in the org (engine feature against the local org)', () 
     signalSub = await subscribe(client, '/event/Engine_Signal__e', memoryReplayStore(), async (message) => void signals.push(message), () => undefined);
     engine = await startEngine({
       config: test.engineConfig(),
-      features: [queueFeature({ topN: 50 }, { clock, onCreated: (created) => (queue = created), onRerank: (report) => reranks.push(report) })],
+      features: [
+        queueFeature({ topN: 50 }, { clock, onCreated: (created) => (queue = created), onRerank: (report) => reranks.push(report), onLeadsReplanned: (report) => leadReplans.push(report) })
+      ],
       jobStore: orgJobStore,
       replayStore: memoryReplayStore(),
       serveHttp: false,
@@ -228,5 +231,38 @@ describe('the call queue in the org (engine feature against the local org)', () 
     const bySdr = new Map<string, number[]>();
     for (const entry of entries) bySdr.set(entry.SDR__c, [...(bySdr.get(entry.SDR__c) ?? []), entry.Rank__c]);
     for (const ranks of bySdr.values()) expect(ranks.sort((a, b) => a - b)).toEqual(Array.from({ length: ranks.length }, (_, index) => index + 1));
+  }, 40_000);
+
+  it('coalesces lead changes that arrive during a re-plan into one follow-up re-plan, losing none', async () => {
+    const state = queue.current();
+    if (!state) throw new Error('no live state');
+    const sdrIds = [...state.reps.keys()];
+    const owned = [...state.tasks.values()].filter((task) => task.assetType === 'Lead').map((task) => task.assetId);
+    expect(owned.length).toBeGreaterThan(40);
+    const [first, ...rest] = owned.slice(0, 40) as [string, ...string[]];
+    await queue.leadsSettled();
+    const from = leadReplans.length;
+    const running = queue.leadsChanged([first]);
+    // One turn later the first re-plan has taken its lead and waits on the org; 39 more
+    // events (each lead twice, as a create and an owner change would come) arrive meanwhile.
+    await new Promise((resolve) => setImmediate(resolve));
+    const during = rest.flatMap((id) => [queue.leadsChanged([id]), queue.leadsChanged([id])]);
+    await running;
+    await Promise.all(during);
+    const replans = leadReplans.slice(from);
+    expect(replans.map((report) => report.leadIds)).toEqual([[first], rest]);
+
+    // Through the org: 40 leads change owner in one request; every one ends up in its new
+    // SDR's queue (none lost), in fewer re-plans than there were leads.
+    const moving = owned.slice(40, 80);
+    const newOwner = new Map(moving.map((id) => [id, sdrIds[(sdrIds.indexOf(state.tasks.get(`L:${id}`)?.sdrId ?? '') + 1) % sdrIds.length] as string]));
+    const before = leadReplans.length;
+    await client.conn.sobject('Lead').update(moving.map((id) => ({ Id: id, OwnerId: newOwner.get(id) })), { allOrNone: true });
+    await waitFor('every moved lead in its new SDR queue', async () => moving.every((id) => queue.current()?.tasks.get(`L:${id}`)?.sdrId === newOwner.get(id)), 20_000);
+    await queue.leadsSettled();
+    const covering = leadReplans.slice(before).filter((report) => report.leadIds.some((id) => newOwner.has(id)));
+    expect(covering.length).toBeGreaterThan(0);
+    expect(covering.length).toBeLessThan(moving.length);
+    for (const id of moving) expect(covering.some((report) => report.leadIds.includes(id))).toBe(true);
   }, 40_000);
 });

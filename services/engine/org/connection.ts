@@ -115,8 +115,8 @@ export async function connectOrg(config: EngineConfig, options: ConnectOptions =
     }
   });
   const counter = guardTransport(conn, {
-    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    limitPauseMs: options.limitPauseMs ?? DEFAULT_LIMIT_PAUSE_MS
+    requestTimeoutMs: options.requestTimeoutMs ?? config.org.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    limitPauseMs: options.limitPauseMs ?? config.org.limitPauseMs ?? DEFAULT_LIMIT_PAUSE_MS
   });
   return {
     conn,

@@ -1,5 +1,6 @@
 import type { EngineFeature } from '../../service';
 import type { OrgClient } from '../../org/connection';
+import type { StreamingMessage } from '../../org/streaming';
 import { LiveQueue, type LiveQueueHooks, type QueueOptionsInput } from './live';
 
 /**
@@ -7,7 +8,7 @@ import { LiveQueue, type LiveQueueHooks, type QueueOptionsInput } from './live';
  * start and on the Rerank job, re-ranks one SDR on each new Disposition__c, and re-plans the
  * owner's queue when a lead arrives or changes hands (Lead change events).
  */
-export { LiveQueue, type RankReport, type RerankReport, type QueueOptionsInput } from './live';
+export { LiveQueue, type LeadsReplanReport, type RankReport, type RerankReport, type QueueOptionsInput } from './live';
 export { CONSOLE_GUIDANCE_KEYS, EntryLedger, entryRecord } from './entries';
 
 export function queueFeature(options: QueueOptionsInput = {}, hooks: LiveQueueHooks & { onCreated?: (queue: LiveQueue) => void } = {}): EngineFeature {
@@ -38,11 +39,30 @@ export function queueFeature(options: QueueOptionsInput = {}, hooks: LiveQueueHo
       const ns = client.config.namespace;
       return [
         { channel: channel(`${ns ? `${ns}__` : ''}Disposition__ChangeEvent`), handle: async (message) => void (await queueOf(client).onDispositionEvent(message)) },
-        { channel: channel('LeadChangeEvent'), handle: async (message) => void (await queueOf(client).onLeadEvent(message)) }
+        { channel: channel('LeadChangeEvent'), handle: async (message) => acceptLeadEvent(queueOf(client), message) }
       ];
     },
     onStart: async (client) => {
       await queueOf(client).rankAll();
     }
   };
+}
+
+/**
+ * Hands the event's leads to the coalesced re-plan without waiting for it: the channel
+ * delivers one event at a time, so waiting here would let no other event reach the batch
+ * and every event would cost a re-plan of its own. An event whose leads were accepted but
+ * not yet written when the engine stops or crashes is covered by the full ranking at the
+ * next start, which reads every lead. A failed re-plan is reported with the next event
+ * (through the engine's event-error log) and its leads are retried in the next batch.
+ */
+export function acceptLeadEvent(queue: LiveQueue, message: StreamingMessage): void {
+  const ids = queue.leadIdsOf(message);
+  if (ids.length > 0) queue.leadsChanged(ids).catch(() => undefined);
+  const failure = queue.takeLeadFailure();
+  if (failure) {
+    const retried = failure.ids.length - failure.gaveUp.length;
+    const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    throw new Error(`queue: re-plan of ${failure.ids.length} changed leads failed (${reason}); ${retried} retried, ${failure.gaveUp.length} left to the next full ranking (Rerank job or restart)`);
+  }
 }

@@ -18,6 +18,7 @@ import {
 import type { OrgClient } from '../../org/connection';
 import { changeEventHeaderSchema, type StreamingMessage } from '../../org/streaming';
 import { writeRecords, type WriteOp, type WriteReport } from '../../org/writes';
+import { IdBatcher, type BatchFailure } from './batcher';
 import { EntryLedger, type ClosedStatus, type EntryRecord } from './entries';
 import { orgNames, type OrgNames } from '../../org/names';
 import { readFloor, readLeads } from './reads';
@@ -27,7 +28,8 @@ import { readFloor, readLeads } from './reads';
  * step with the org. A full ranking reads the floor and writes every SDR's top entries; a
  * disposition re-plans only its SDR and writes, in one composite call, the lead's attempt
  * fields, the changed Queue_Entry__c rows, the withdrawals and one RERANKED signal per SDR.
- * Work is serialized (one ranking or event at a time) so the state never sees two writers.
+ * Work is serialized (one ranking, disposition or lead re-plan at a time) so the state never
+ * sees two writers; lead changes that arrive meanwhile are coalesced into one re-plan.
  */
 export const queueOptionsSchema = z.object({
   stationKey: z.string().min(1).default('SDR_CALL'),
@@ -72,6 +74,19 @@ export interface LiveQueueHooks {
   defaults?: QueueDefaults;
   /** Called after each handled disposition (benchmarks, logs). */
   onRerank?: (report: RerankReport) => void;
+  /** Called after each coalesced re-plan of changed leads (benchmarks, tests). */
+  onLeadsReplanned?: (report: LeadsReplanReport) => void;
+}
+
+export interface LeadsReplanReport {
+  /** Every lead id the re-plan covered: those of all the events coalesced into it. */
+  leadIds: string[];
+  sdrIds: string[];
+  entriesWritten: number;
+  leadUpdates: number;
+  apiCalls: number;
+  elapsedMs: number;
+  failed: number;
 }
 
 const dispositionPayload = z.object({
@@ -101,7 +116,10 @@ export class LiveQueue {
   private ruledOutcomes = new Set<string>();
   private readonly ledger = new EntryLedger();
   private readonly handled = new Set<string>();
+  /** What the last RERANKED signal told each SDR's console (entries shown, open tasks). */
+  private readonly signalled = new Map<string, string>();
   private lock: Promise<unknown> = Promise.resolve();
+  private readonly leadBatches = new IdBatcher<number>((ids) => this.serialize(() => this.replanLeads(ids)));
 
   constructor(
     private readonly client: OrgClient,
@@ -268,47 +286,78 @@ export class LiveQueue {
     };
   }
 
-  /** The Lead change-event listener: new leads and changes of owner, bin, station or do-not-call. */
-  async onLeadEvent(message: StreamingMessage): Promise<number> {
+  /**
+   * The leads a Lead change event concerns: new leads and changes of owner, bin, station,
+   * do-not-call, zone or source (not the attempt fields the queue writes itself).
+   */
+  leadIdsOf(message: StreamingMessage): string[] {
     const payload = this.names.strip(message.payload);
     const header = changeEventHeaderSchema.parse(payload.ChangeEventHeader);
     const relevant =
       header.changeType === 'CREATE' ||
       header.changeType === 'UNDELETE' ||
       (header.changeType === 'UPDATE' && header.changedFields.some((field) => LEAD_FIELDS_THAT_MATTER.has(this.unprefixed(field))));
-    if (!relevant) return 0;
-    return this.leadsChanged(header.recordIds);
+    return relevant ? header.recordIds : [];
+  }
+
+  /** The Lead change-event listener: settles once the re-plan that covers the event is written. */
+  onLeadEvent(message: StreamingMessage): Promise<number> {
+    const ids = this.leadIdsOf(message);
+    return ids.length === 0 ? Promise.resolve(0) : this.leadsChanged(ids);
   }
 
   /**
    * Re-reads these leads and re-plans their SDRs (exported for the assignment feature, which
    * may call it right after writing owners so that a new lead is ranked without waiting for
-   * its change event). Returns the number of entries written.
+   * its change event). Calls made while a re-plan runs are coalesced: the next re-plan covers
+   * all their leads at once. Resolves with the entries written by the re-plan that covered them.
    */
   leadsChanged(ids: readonly string[]): Promise<number> {
-    return this.serialize(async () => {
-      const state = await this.ensureState();
-      const rows = await readLeads(this.client, this.stationId as string, this.rules, ids);
-      const found = new Set(rows.map((row) => String(row.Id)));
-      const results: RerankResult[] = [];
-      for (const row of rows) results.push(upsertLead(state, row as never, this.clock, { limit: 0 }));
-      // A lead that left the queue's bins or station is no longer in the query: close its task.
-      for (const leadId of ids) {
-        const task = state.tasks.get(`L:${leadId}`);
-        if (!found.has(leadId) && task) {
-          results.push(upsertLead(state, { Id: leadId, CreatedDate: task.arrivedAt, IsConverted: true }, this.clock, { limit: 0 }));
-        }
-      }
-      const sdrs = new Set<string>();
-      const moves: AssetMove[] = [];
-      for (const result of results) {
-        for (const queue of result.queues) sdrs.add(queue.sdrId);
-        moves.push(...result.moves);
-      }
-      const queues = [...sdrs].map((sdrId) => planSdr(state, sdrId, this.clock, this.options.topN));
-      const written = await this.write(queues, [], moves, new Map(), this.clock().toISOString());
-      return written.entriesWritten;
+    if (ids.length === 0) return Promise.resolve(0);
+    return this.leadBatches.add(ids);
+  }
+
+  /** Resolves once every lead handed to `leadsChanged` has been re-planned (or given up). */
+  leadsSettled(): Promise<void> {
+    return this.leadBatches.idle();
+  }
+
+  /** The last failed lead re-plan since the previous call (its leads are retried, then left to the full ranking). */
+  takeLeadFailure(): BatchFailure | undefined {
+    return this.leadBatches.takeFailure();
+  }
+
+  private async replanLeads(ids: readonly string[]): Promise<number> {
+    const started = Date.now();
+    const before = this.client.apiCalls();
+    const state = await this.ensureState();
+    const rows = await readLeads(this.client, this.stationId as string, this.rules, ids);
+    const found = new Set(rows.map((row) => String(row.Id)));
+    const sdrs = new Set<string>();
+    const moves: AssetMove[] = [];
+    const absorb = (result: RerankResult) => {
+      for (const queue of result.queues) sdrs.add(queue.sdrId);
+      moves.push(...result.moves);
+    };
+    // limit 0: classify each lead without planning; each SDR concerned is planned once below.
+    for (const row of rows) absorb(upsertLead(state, row as never, this.clock, { limit: 0 }));
+    // A lead that left the queue's bins or station is no longer in the query: close its task.
+    for (const leadId of ids) {
+      const task = state.tasks.get(`L:${leadId}`);
+      if (!found.has(leadId) && task) absorb(upsertLead(state, { Id: leadId, CreatedDate: task.arrivedAt, IsConverted: true }, this.clock, { limit: 0 }));
+    }
+    const queues = [...sdrs].map((sdrId) => planSdr(state, sdrId, this.clock, this.options.topN));
+    const written = await this.write(queues, [], moves, new Map(), this.clock().toISOString());
+    this.hooks.onLeadsReplanned?.({
+      leadIds: [...ids],
+      sdrIds: [...sdrs],
+      entriesWritten: written.entriesWritten,
+      leadUpdates: written.leadUpdates,
+      apiCalls: this.client.apiCalls() - before,
+      elapsedMs: Date.now() - started,
+      failed: written.failed.length
     });
+    return written.entriesWritten;
   }
 
   /** One composite call for a small change: lead fields, queue entries, then the signals. */
@@ -329,14 +378,19 @@ export class LiveQueue {
       if (rows.length > 0) ops.push({ kind: 'update', sobject: type, records: rows });
     }
     if (entries.length > 0) ops.push({ kind: 'upsert', sobject: api('Queue_Entry__c'), externalIdField: api('Entry_Key__c'), records: entries.map((row) => record(row)) });
-    if (entries.length > 0 || assets.length > 0) {
-      const signals = queues.map((queue) =>
+    // The console re-reads on the signal: send it when rows changed, or when the SDR's open
+    // task count it shows changed (a new lead below the top entries changes no row).
+    const told = (queue: SdrQueue) => `${Math.min(queue.entries.length, this.options.topN)}:${queue.openTasks}`;
+    const signalled = entries.length > 0 || assets.length > 0 ? queues : queues.filter((queue) => this.signalled.get(queue.sdrId) !== told(queue));
+    if (signalled.length > 0) {
+      const signals = signalled.map((queue) =>
         record({ Kind__c: 'RERANKED', Record_Id__c: queue.sdrId, Payload__c: JSON.stringify({ rankedAt, entries: Math.min(queue.entries.length, this.options.topN), openTasks: queue.openTasks }) })
       );
-      if (signals.length > 0) ops.push({ kind: 'create', sobject: api('Engine_Signal__e'), records: signals });
+      ops.push({ kind: 'create', sobject: api('Engine_Signal__e'), records: signals });
     }
     if (ops.length === 0) return { entriesWritten: 0, leadUpdates: 0, failed: [] };
     const reports = await writeRecords(this.client, ops);
+    for (const queue of signalled) this.signalled.set(queue.sdrId, told(queue));
     const entryReport = reports.find((report) => report.sobject === api('Queue_Entry__c'));
     this.ledger.commit(entries, succeededKeys(entryReport));
     return {

@@ -109,9 +109,20 @@ export async function readLeads(client: OrgClient, stationId: string, rules: Que
   const bins = [...rules.activeBins, rules.nurtureBin];
   const base = soql`SELECT ${list(LEAD_FIELDS)} FROM Lead WHERE IsConverted = false AND ${n('Bin__c')} IN ${bins} AND (${n('Station__c')} = ${stationId} OR ${n('Station__c')} = null)`;
   if (!ids) return read(client, names, base);
-  if (ids.length === 0) return [];
-  return read(client, names, `${base}${soql` AND Id IN ${[...ids]}`}`);
+  const rows: OrgRecord[] = [];
+  for (let from = 0; from < ids.length; from += LEAD_IDS_PER_QUERY) {
+    rows.push(...(await read(client, names, `${base}${soql` AND Id IN ${ids.slice(from, from + LEAD_IDS_PER_QUERY)}`}`)));
+  }
+  return rows;
 }
+
+/**
+ * A query travels in the URL of a GET, and Salesforce caps URI plus headers at 16,384 bytes
+ * (Salesforce Help 000386264, "Maximum number of rows returned by SOQL queries over the REST
+ * API": 414 URI Too Long beyond it); 200 quoted, URL-encoded 18-character ids take about
+ * 6,000 bytes, leaving room for the select list, the filters and the headers.
+ */
+const LEAD_IDS_PER_QUERY = 200;
 
 export async function readFloor(client: OrgClient, options: FloorReadOptions): Promise<QueueFloor> {
   const names = orgNames(client);
