@@ -24,6 +24,11 @@ export interface EngineFeature {
   onStart?: (client: OrgClient) => Promise<void>;
   /** HTTP routes this feature adds to the engine API (each validates its own input). */
   routes?: (client: OrgClient) => (router: Router) => void;
+  /**
+   * Work accepted but not yet written when the engine stops (e.g. a batch of queue re-plans):
+   * stop() waits for it after the listeners have settled, before the connection may close.
+   */
+  onStop?: (client: OrgClient) => Promise<void>;
 }
 
 export interface EngineOptions {
@@ -126,6 +131,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       // Finish the runs and the event in flight rather than abandon them half-written; nothing
       // may go on after stop() returns (the org connection may be closed right after).
       await Promise.all([scheduler.stop(), ...subscriptions.map((subscription) => subscription.settled())]);
+      await Promise.all(options.features.map((feature) => feature.onStop?.(client)));
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       logger.info('engine stopped');
     }

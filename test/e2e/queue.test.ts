@@ -265,4 +265,18 @@ describe('the call queue in the org (engine feature against the local org)', () 
     expect(covering.length).toBeLessThan(moving.length);
     for (const id of moving) expect(covering.some((report) => report.leadIds.includes(id))).toBe(true);
   }, 40_000);
+
+  // Last: it stops the engine. A graceful stop (SIGTERM) writes the re-plans it accepted.
+  it('a graceful stop returns only after the leads it accepted are re-planned', async () => {
+    const state = queue.current();
+    const leadIds = [...(state?.tasks.keys() ?? [])].filter((key) => key.startsWith('L:')).slice(0, 5).map((key) => key.slice(2));
+    expect(leadIds).toHaveLength(5);
+    let replanned = false;
+    const accepted = queue.leadsChanged(leadIds).then(() => (replanned = true));
+    const stopping = engine.stop();
+    await stopping;
+    expect(replanned).toBe(true);
+    await accepted;
+    engine = undefined as unknown as RunningEngine;
+  });
 });

@@ -44,6 +44,10 @@ export function queueFeature(options: QueueOptionsInput = {}, hooks: LiveQueueHo
     },
     onStart: async (client) => {
       await queueOf(client).rankAll();
+    },
+    // Leads accepted from events but not yet re-planned are written before the engine stops.
+    onStop: async (client) => {
+      await queues.get(client)?.leadsSettled();
     }
   };
 }
@@ -51,9 +55,9 @@ export function queueFeature(options: QueueOptionsInput = {}, hooks: LiveQueueHo
 /**
  * Hands the event's leads to the coalesced re-plan without waiting for it: the channel
  * delivers one event at a time, so waiting here would let no other event reach the batch
- * and every event would cost a re-plan of its own. An event whose leads were accepted but
- * not yet written when the engine stops or crashes is covered by the full ranking at the
- * next start, which reads every lead. A failed re-plan is reported with the next event
+ * and every event would cost a re-plan of its own. A graceful stop waits for the leads
+ * accepted (the feature's onStop); after a crash, the full ranking at the next start reads
+ * every lead. A failed re-plan is reported with the next event
  * (through the engine's event-error log) and its leads are retried in the next batch.
  */
 export function acceptLeadEvent(queue: LiveQueue, message: StreamingMessage): void {
