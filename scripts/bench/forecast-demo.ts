@@ -64,8 +64,6 @@ type Flags = z.infer<typeof FlagsSchema>;
 
 interface OracleRow {
   seed: string;
-  /** Every open deal, or only those of the kinds the floor's history holds. */
-  deals: 'all' | 'history kinds';
   period: string;
   openDeals: number;
   realized: number;
@@ -155,9 +153,8 @@ export interface DemoResult {
   };
   oracle: {
     rows: OracleRow[];
-    /** Every open deal, and the open deals of the kinds the history holds. */
+    /** Over every deal open on the as-of date. */
     all: OracleScore;
-    historyKinds: OracleScore;
   };
   leakagePassed: boolean;
   seconds: number;
@@ -199,31 +196,7 @@ async function oneSeed(
       leakageCheck: flags.leakageCheck,
       options: { draws: flags.draws }
     });
-    // The floor also opens, on its as-of date only, an opportunity for each account parked in
-    // "Nurture - Active Opportunity" (demo booked, source Other, at Qualification): a kind of
-    // deal its history never shows (source Other is otherwise an upgrade, which leaves
-    // Qualification within the hour). The comparison is run twice: over every open deal, and
-    // over the open deals of the kinds the history holds (those left out of both sides).
-    const artefacts = new Set(
-      history.opportunities
-        .filter((o) => !o.isClosed && o.source === 'Other' && o.stage === 'Qualification')
-        .map((o) => o.id)
-    );
-    const oracle = compareWithOracle(seed, flags, history, truth.rows, 'all');
-    const kept = {
-      ...history,
-      opportunities: history.opportunities.filter((o) => !artefacts.has(o.id)),
-      stageHistory: (history.stageHistory ?? []).filter((r) => !artefacts.has(r.opportunityId))
-    };
-    oracle.push(
-      ...compareWithOracle(
-        seed,
-        flags,
-        kept,
-        truth.rows.filter((t) => !artefacts.has(t.opportunityId)),
-        'history kinds'
-      )
-    );
+    const oracle = compareWithOracle(seed, flags, history, truth.rows);
     return { backtest, opportunities: history.opportunities.length, oracle };
   } finally {
     await org.close();
@@ -235,8 +208,7 @@ function compareWithOracle(
   seed: string,
   flags: Flags,
   history: OpportunityHistory,
-  truthRows: readonly OpportunityTruth[],
-  deals: OracleRow['deals']
+  truthRows: readonly OpportunityTruth[]
 ): OracleRow[] {
   const f = forecast(history, {
     asOf: flags.asOf,
@@ -264,7 +236,6 @@ function compareWithOracle(
     const closing = open.filter((t) => within(t.trueCloseDate, start, e.period.end));
     return {
       seed,
-      deals,
       period: e.period.label,
       openDeals: closing.length,
       realized: closing.reduce((sum, t) => sum + (t.willWin ? t.amount : 0), 0),
@@ -315,8 +286,7 @@ export async function runDemo(flags: Flags): Promise<DemoResult> {
     },
     oracle: {
       rows: oracleRows,
-      all: oracleScore(oracleRows.filter((r) => r.deals === 'all')),
-      historyKinds: oracleScore(oracleRows.filter((r) => r.deals === 'history kinds'))
+      all: oracleScore(oracleRows)
     },
     leakagePassed: backtests.every((b) => b.backtest.leakage.every((l) => l.passed)),
     seconds: Number(process.hrtime.bigint() - started) / 1e9
@@ -352,12 +322,12 @@ export function formatDemo(result: DemoResult): string {
     `Leakage self-test: ${flags.leakageCheck ? (result.leakagePassed ? 'passed at every as-of date' : 'FAILED') : 'skipped (--no-leakage-check)'}.`,
     '',
     `Oracle comparison, open pipeline on ${flags.asOf} (deals open then; realized = the outcome the generator drew):`,
-    '| seed | deals | period | open deals closing in it | realized | oracle | model (open pipeline) | oracle knowing close dates |',
-    '| ---- | ----- | ------ | -----------------------: | -------: | -----: | --------------------: | -------------------------: |'
+    '| seed | period | open deals closing in it | realized | oracle | model (open pipeline) | oracle knowing close dates |',
+    '| ---- | ------ | -----------------------: | -------: | -----: | --------------------: | -------------------------: |'
   );
   for (const r of result.oracle.rows)
     out.push(
-      `| ${r.seed} | ${r.deals} | ${r.period} | ${r.openDeals} | ${money(r.realized)} | ${money(r.oracle)} | ${money(r.model)} | ${money(r.oracleKnowingDates)} |`
+      `| ${r.seed} | ${r.period} | ${r.openDeals} | ${money(r.realized)} | ${money(r.oracle)} | ${money(r.model)} | ${money(r.oracleKnowingDates)} |`
     );
   const ratio = (x: number | null): string => (x === null ? '-' : x.toFixed(2));
   const scoreLines = (label: string, o: OracleScore): string[] => [
@@ -367,7 +337,6 @@ export function formatDemo(result: DemoResult): string {
     '',
     'WAPE against the realized outcome:',
     ...scoreLines('Every open deal', result.oracle.all),
-    ...scoreLines('Open deals of the kinds the history holds', result.oracle.historyKinds),
     `Run time: ${result.seconds.toFixed(1)} s.`
   );
   return `${out.join('\n')}\n`;

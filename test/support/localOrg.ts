@@ -42,3 +42,20 @@ export async function startTestOrg(
     close: () => org.close()
   };
 }
+
+/**
+ * Removes the demo floor's stage-timer history (Stage_Event__c), for tests that measure what
+ * their own moves write: the floor's past stays (SLA breaches, station-to-station shares)
+ * would otherwise add to their counts. Written straight to the store: test setup, no API call.
+ */
+export function clearStageHistory(test: TestOrg): number {
+  const ids: string[] = [];
+  let page = test.org.store.query('SELECT Id FROM Stage_Event__c');
+  for (;;) {
+    for (const record of page.records) ids.push(String(record.Id));
+    if (page.done || page.nextLocator === undefined) break;
+    page = test.org.store.queryMore(page.nextLocator);
+  }
+  for (let start = 0; start < ids.length; start += 2000) test.org.store.deleteMany(ids.slice(start, start + 2000));
+  return ids.length;
+}

@@ -111,7 +111,9 @@ export class AccountBook {
 
   /**
    * Accounts outside the lead flow: `perBin` in each prospect bin and `customers` customers
-   * from before the window (they carry the invoices and cases of a mature book).
+   * from before the window (they carry the invoices and cases of a mature book). "Nurture -
+   * Active Opportunity" is not among them: an account is there because of an open deal, so it
+   * comes from a deal (the lead flow's, or a direct deal's, generate.ts writeDirectDeals).
    */
   addStandalone(
     perBin: number,
@@ -122,7 +124,6 @@ export class AccountBook {
     const bins = [
       'Cold',
       'Working',
-      'Nurture - Active Opportunity',
       'Nurture - Check Back Quarterly',
       'Nurture - Dead Opportunity',
       'Avoid - Bad Fit',
@@ -235,8 +236,7 @@ export class AccountBook {
       const size = segment === 'Enterprise' ? 120_000 : segment === 'Mid-Market' ? 30_000 : 6_000;
       state = this.customerState(sinceMs, Math.round(size * (0.5 + this.rng.next())), false);
     } else {
-      const enteredMs =
-        this.asOfMs - this.rng.int(1, bin === 'Nurture - Active Opportunity' ? 10 : 400) * DAY;
+      const enteredMs = this.asOfMs - this.rng.int(1, 400) * DAY;
       state = {
         rank: 0,
         bin,

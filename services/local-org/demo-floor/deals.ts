@@ -200,6 +200,38 @@ export class DealPlanner {
   }
 
   /**
+   * A direct deal (an AE's own prospect, outside the lead flow): opened with its demo booked,
+   * then the same life as a lead's deal. A no-show is rebooked a week later with the same
+   * chance pendingDemo assumes, and a second no-show loses it (closed, as the lead flow's
+   * `lose`). Returns the close after a held demo when it happened before asOf.
+   */
+  direct(rng: FloorRng, opening: DealOpening): { deal: DealDraft; close: DealClose | null } {
+    const deal = this.open(rng, opening);
+    let demoMs = opening.demoMs;
+    for (let booking = 1; ; booking += 1) {
+      if (demoMs >= this.asOfMs) {
+        this.pendingDemo(rng, deal, demoMs, booking === 1);
+        return { deal, close: null };
+      }
+      if (rng.chance(1 - this.model.noShowRate)) {
+        return { deal, close: this.demoHeld(rng, deal, demoMs) };
+      }
+      this.noShow(deal, demoMs + HOUR);
+      if (booking === 2 || !rng.chance(this.rebookProbability(deal.traits))) {
+        this.lose(deal, demoMs + DAY, 'Timing');
+        return { deal, close: null };
+      }
+      const confirmMs = demoMs + DAY;
+      demoMs += 7 * DAY;
+      if (confirmMs >= this.asOfMs) {
+        this.awaitingRebook(rng, deal);
+        return { deal, close: null };
+      }
+      this.rebooked(deal, confirmMs, demoMs);
+    }
+  }
+
+  /**
    * A repeat order or upgrade for an existing customer, opened by its account team at
    * PROPOSAL; it follows the same stages and close-date pattern as a new deal.
    */

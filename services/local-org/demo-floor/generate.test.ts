@@ -232,9 +232,21 @@ describe('demo sales floor', () => {
     const leads = big.sink.rows('Lead');
     const converted = leads.filter((lead) => lead.IsConverted === true);
     expect(converted.length).toBeGreaterThan(0);
-    const wonNew = big.sink
+    // A deal from a lead has the lead's calls and confirmation in its dispositions; a direct
+    // deal (an AE's own prospect, generate.ts writeDirectDeals) has no lead to convert.
+    const fromLeads = new Set(
+      big.sink
+        .rows('Disposition__c')
+        .filter((row) => row.Lead__c !== null && row.Opportunity__c !== null)
+        .map((row) => row.Opportunity__c)
+    );
+    const wonAll = big.sink
       .rows('Opportunity')
       .filter((o) => o.StageName === 'Closed Won' && o.Type === 'New Customer');
+    const wonNew = wonAll.filter((o) => fromLeads.has(o.Id));
+    const direct = wonAll.filter((o) => !fromLeads.has(o.Id));
+    expect(direct.length).toBeGreaterThan(0);
+    expect(direct.every((o) => o.LeadSource === 'Other')).toBe(true);
     expect(new Set(converted.map((lead) => lead.ConvertedOpportunityId))).toEqual(
       new Set(wonNew.map((o) => o.Id))
     );

@@ -12,15 +12,18 @@ import { demoTypeRows } from './demoTypes';
 import { LeadSimulator, type LeadDraft, type Stations } from './leads';
 import { loadLine, ruleRows, stationRows } from './line';
 import { floorSizes, parseFloorOptions, type FloorOptionsInput } from './options';
-import { PRODUCTS } from './catalog';
-import { createFloorRng, type FloorRng } from './random';
+import { LEAD_ZONES, PRODUCTS, companyName, segmentByFame } from './catalog';
+import type { FameBand } from './behaviourModel';
+import { createFloorRng, weighted, type FloorRng } from './random';
 import { casesFor, invoicesFor } from './service';
 import type { FloorRow, FloorSink, OpportunityWithHistory } from './sink';
+import { StageHistorySink } from './stageHistory';
 import { SkillIndex, buildTeam, capacityRows, userRow, type Member, type Role } from './team';
 import { DAY, addWorkdays, isoDate, isoDateTime, localToUtc } from './timeZones';
 import { MemoryTruth, type FloorManifest, type OpportunityTruth, type TruthSink } from './truth';
 
 const HISTORY_DAYS = 730;
+const DIRECT_ZONES = weighted(LEAD_ZONES);
 /** Rows per insert call for objects written outside the lead batches. */
 const WRITE_CHUNK = 5_000;
 
@@ -46,12 +49,14 @@ export interface GenerateHooks {
 }
 
 export async function generateDemoFloor(
-  sink: FloorSink,
+  floorSink: FloorSink,
   input: FloorOptionsInput,
   truth: TruthSink = new MemoryTruth(),
   hooks: GenerateHooks = {}
 ): Promise<FloorSummary> {
   const options = parseFloorOptions(input);
+  // Writes the stage timers' history (Stage_Event__c) beside the records it follows.
+  const sink = new StageHistorySink(floorSink);
   const model = loadBehaviourModel(options.behaviourModelPath);
   const line = loadLine(options.linePath);
   const asOfMs = Math.floor(Date.parse(options.asOf) / 60_000) * 60_000;
@@ -149,6 +154,16 @@ export async function generateDemoFloor(
     unassigned: one('Integration').id,
     aes: byRole('Account Executive')
   });
+  await writeDirectDeals(root.fork('upcoming'), Math.max(2, Math.round(options.leads / 2_000)), {
+    write,
+    writeOpportunities,
+    accounts,
+    deals,
+    truth,
+    asOfMs,
+    stations,
+    aes: byRole('Account Executive')
+  });
   const serviceRng = root.fork('service');
   const invoices: FloorRow[][] = [];
   const cases: FloorRow[][] = [];
@@ -159,12 +174,6 @@ export async function generateDemoFloor(
     rows: invoicesFor(serviceRng, entry, asOfMs)
   }));
   await insertAccounts(standalone, accounts, write);
-  await writeUpcomingDemos(root.fork('upcoming'), standalone, {
-    writeOpportunities,
-    deals,
-    truth,
-    asOfMs
-  });
   for (const plan of invoicePlans) {
     for (const row of plan.rows) row.Account__c = plan.entry.id;
     invoices.push(plan.rows);
@@ -214,6 +223,8 @@ export async function generateDemoFloor(
     ]);
   }
 
+  const stageEvents = await sink.finish();
+  if (stageEvents > 0) counts.Stage_Event__c = stageEvents;
   const manifest: FloorManifest = {
     seed: String(options.seed),
     leads: options.leads,
@@ -388,28 +399,7 @@ async function writeExpansions(
         history: ctx.deals.historyRows(deal)
       }))
     );
-    const dispositions: FloorRow[] = [];
-    slice.forEach(({ deal, close, account }, index) => {
-      const opportunityId = ids[index] as string;
-      if (close === null) return;
-      dispositions.push({
-        Lead__c: null,
-        Purpose__c: null,
-        Attempt_Number__c: null,
-        Next_Action_At__c: null,
-        Account__c: account.id,
-        Opportunity__c: opportunityId,
-        Asset_Id__c: opportunityId,
-        Station__c: ctx.stations.PROPOSAL,
-        Rep__c: deal.ownerId,
-        Outcome__c: close.won ? 'Closed Won' : 'Closed Lost',
-        Reason_Code__c: close.reason,
-        Duration_Seconds__c: rng.int(900, 2400),
-        Processed_At__c: isoDateTime(close.closedMs + rng.int(1, 20) * 1000),
-        CreatedDate: isoDateTime(close.closedMs)
-      });
-    });
-    await ctx.write('Disposition__c', dispositions);
+    await ctx.write('Disposition__c', closeDispositions(rng, slice, ids, ctx.stations.PROPOSAL));
     ctx.truth.add(slice.map(({ deal }, index) => truthOf(deal, ids[index] as string)));
   }
 }
@@ -429,39 +419,93 @@ function truthOf(deal: DealDraft, opportunityId: string): OpportunityTruth {
 }
 
 /**
- * Accounts placed in "Nurture - Active Opportunity" outside the lead flow get what the bin
- * means: an open opportunity, here with its demo confirmed for the coming days.
+ * Direct deals: AEs also open deals for prospects that never were leads (their own network,
+ * referrals straight to sales), with source Other and the demo booked at once. They arrive as a
+ * steady stream over the two years, like every other deal, and run their course; the stream is
+ * drawn until `openAtAsOf` of them are still open on the as-of date (so the "Nurture - Active
+ * Opportunity" bin has accounts on any floor). The closed ones are the history of the same kind
+ * of deal: their accounts follow the outcome (customer, or check back), as a lead's do.
  */
-async function writeUpcomingDemos(
+async function writeDirectDeals(
   rng: FloorRng,
-  entries: readonly AccountEntry[],
-  ctx: Pick<BatchContext, 'writeOpportunities' | 'deals' | 'truth' | 'asOfMs'>
+  openAtAsOf: number,
+  ctx: Pick<
+    BatchContext,
+    'write' | 'writeOpportunities' | 'accounts' | 'deals' | 'truth' | 'asOfMs'
+  > & { stations: Stations; aes: readonly Member[] }
 ): Promise<void> {
-  const active = entries.filter((entry) => entry.state.bin === 'Nurture - Active Opportunity');
-  const drafts = active.map((entry) => {
+  const drafts: Array<{ deal: DealDraft; close: DealClose | null; account: AccountEntry }> = [];
+  const firstDay = Math.floor(ctx.asOfMs / DAY) - HISTORY_DAYS;
+  let open = 0;
+  // Bounded: a deal opened in the last weeks is almost surely still open.
+  for (let tries = 0; open < openAtAsOf && tries < openAtAsOf * 1_000; tries += 1) {
+    const fame: FameBand = rng.chance(0.1) ? 'Known' : 'Unknown';
+    const segment = segmentByFame[fame].draw(rng);
+    const zoneInfo = DIRECT_ZONES.draw(rng);
+    const day = addWorkdays(firstDay + rng.int(0, HISTORY_DAYS - 1), 0);
+    const createdMs = localToUtc(zoneInfo.zone, day, rng.int(9 * 60, 17 * 60 - 1));
     const demoMs = localToUtc(
-      entry.zoneInfo.zone,
-      addWorkdays(Math.floor(ctx.asOfMs / DAY) + 1, rng.int(0, 6)),
+      zoneInfo.zone,
+      addWorkdays(day + 1, rng.int(0, 6)),
       rng.int(9, 16) * 60
     );
-    const deal = ctx.deals.open(rng, {
-      company: entry.name,
-      traits: { source: 'Other', segment: entry.segment, inbound: false, fame: 'Unknown' },
-      product: rng.pick(PRODUCTS),
+    const ownerId = rng.pick(ctx.aes).id;
+    const product = rng.pick(PRODUCTS);
+    if (createdMs >= ctx.asOfMs) continue;
+    const { deal, close } = ctx.deals.direct(rng, {
+      company: companyName(rng, fame),
+      traits: { source: 'Other', segment, inbound: false, fame },
+      product,
       listName: null,
-      zoneInfo: entry.zoneInfo,
-      createdMs: entry.state.binEnteredMs,
-      ae: { id: entry.state.ownerId },
+      zoneInfo,
+      createdMs,
+      ae: { id: ownerId },
       demoMs
     });
-    ctx.deals.pendingDemo(rng, deal, demoMs, true);
-    return { deal, entry };
+    if (!deal.closed) open += 1;
+    drafts.push({ deal, close, account: ctx.accounts.merge(deal) });
+  }
+  await insertAccounts(ctx.accounts.takePending(), ctx.accounts, ctx.write);
+  for (let start = 0; start < drafts.length; start += WRITE_CHUNK) {
+    const slice = drafts.slice(start, start + WRITE_CHUNK);
+    const ids = await ctx.writeOpportunities(
+      slice.map(({ deal, account }) => ({
+        row: ctx.deals.opportunityRow(deal, account.id),
+        history: ctx.deals.historyRows(deal)
+      }))
+    );
+    await ctx.write('Disposition__c', closeDispositions(rng, slice, ids, ctx.stations.PROPOSAL));
+    ctx.truth.add(slice.map(({ deal }, index) => truthOf(deal, ids[index] as string)));
+  }
+}
+
+/** The close of each deal that closed after its demo, as the PROPOSAL station records it. */
+function closeDispositions(
+  rng: FloorRng,
+  slice: ReadonlyArray<{ deal: DealDraft; close: DealClose | null; account: AccountEntry }>,
+  ids: readonly string[],
+  proposalStation: string
+): FloorRow[] {
+  const rows: FloorRow[] = [];
+  slice.forEach(({ deal, close, account }, index) => {
+    const opportunityId = ids[index] as string;
+    if (close === null) return;
+    rows.push({
+      Lead__c: null,
+      Purpose__c: null,
+      Attempt_Number__c: null,
+      Next_Action_At__c: null,
+      Account__c: account.id,
+      Opportunity__c: opportunityId,
+      Asset_Id__c: opportunityId,
+      Station__c: proposalStation,
+      Rep__c: deal.ownerId,
+      Outcome__c: close.won ? 'Closed Won' : 'Closed Lost',
+      Reason_Code__c: close.reason,
+      Duration_Seconds__c: rng.int(900, 2400),
+      Processed_At__c: isoDateTime(close.closedMs + rng.int(1, 20) * 1000),
+      CreatedDate: isoDateTime(close.closedMs)
+    });
   });
-  const ids = await ctx.writeOpportunities(
-    drafts.map(({ deal, entry }) => ({
-      row: ctx.deals.opportunityRow(deal, entry.id),
-      history: ctx.deals.historyRows(deal)
-    }))
-  );
-  ctx.truth.add(drafts.map(({ deal }, index) => truthOf(deal, ids[index] as string)));
+  return rows;
 }
