@@ -81,6 +81,7 @@ async function raw(client: OrgClient, method: string, url: string, body?: string
     });
   };
   let response: Response;
+  let resent = false;
   try {
     response = await send();
   } catch (error) {
@@ -89,9 +90,17 @@ async function raw(client: OrgClient, method: string, url: string, body?: string
     // of a job's data are safe to repeat (an upload that did not arrive left the job Open).
     if (!(error instanceof TypeError)) throw error;
     await sleep(500);
+    resent = true;
     response = await send();
   }
-  if (!response.ok) throw new Error(`Bulk API 2.0 ${method} ${url}: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`);
+  if (!response.ok) {
+    const text = await response.text();
+    // The connection failed after the org had the whole upload (a busy org answering late):
+    // the org refuses a second PUT on the job, which proves the first one landed. The run's
+    // final count of its rows checks the outcome either way.
+    if (resent && method === 'PUT' && response.status === 400 && text.includes('Found multiple contents')) return response;
+    throw new Error(`Bulk API 2.0 ${method} ${url}: HTTP ${response.status} ${text.slice(0, 500)}`);
+  }
   return response;
 }
 
