@@ -154,6 +154,19 @@ export function splitList(text) {
         .filter((item) => item.length > 0);
 }
 
+/** Parses a JSON object field (Scope__c, Result__c); null when empty, unreadable or not an object. */
+export function parseJsonObject(text) {
+    if (!text) {
+        return null;
+    }
+    try {
+        const value = JSON.parse(text);
+        return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
+    } catch {
+        return null;
+    }
+}
+
 /** Parses an ISO date or date-time into epoch milliseconds, or null when absent or invalid. */
 export function toMillis(iso) {
     if (!iso) {
@@ -230,6 +243,53 @@ export function unsubscribeFromSignals(subscription) {
     if (subscription) {
         unsubscribe(subscription, () => {});
     }
+}
+
+/**
+ * Listens to the engine's signals for as long as a console is on the page: call it from
+ * connectedCallback and stop() the handle from disconnectedCallback. Stopping before the
+ * subscription has resolved still ends it once it does, so a quickly removed console leaves
+ * no listener behind.
+ */
+export function listenToSignals(onSignal) {
+    let subscription = null;
+    let stopped = false;
+    const ready = subscribeToSignals(onSignal).then((resolved) => {
+        if (stopped) {
+            unsubscribeFromSignals(resolved);
+            return null;
+        }
+        subscription = resolved;
+        return resolved;
+    });
+    return {
+        ready,
+        stop() {
+            stopped = true;
+            unsubscribeFromSignals(subscription);
+            subscription = null;
+        }
+    };
+}
+
+/** Makes a signal handler that calls refresh() only for the given signal kinds. */
+export function onSignalKinds(kinds, refresh) {
+    const wanted = new Set(kinds);
+    return (signal) => {
+        if (wanted.has(signal.kind)) {
+            refresh(signal);
+        }
+    };
+}
+
+/**
+ * Refreshes every wired result that can be refreshed (the values of an object or a list of
+ * results kept from @wire handlers); results not yet delivered are skipped.
+ */
+export async function refreshWired(results) {
+    const list = Array.isArray(results) ? results : Object.values(results || {});
+    const refreshable = list.filter((result) => result && typeof result.refresh === 'function');
+    await Promise.all(refreshable.map((result) => result.refresh()));
 }
 
 function walk(node, path) {

@@ -9,10 +9,10 @@ import {
     formatDuration,
     formatLabel,
     isTruncated,
+    listenToSignals,
+    onSignalKinds,
     reduceErrors,
-    subscribeToSignals,
-    toMillis,
-    unsubscribeFromSignals
+    toMillis
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_BB_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
@@ -181,7 +181,7 @@ export default class BinBoard extends LightningElement {
     typeFilter = ALL;
     now = Date.now();
     refreshAssets = null;
-    subscription = null;
+    signals = null;
 
     requestRefresh = createRefresher(() => this.refreshNow());
 
@@ -229,18 +229,11 @@ export default class BinBoard extends LightningElement {
 
     connectedCallback() {
         this.ownerFilter = this.myAssetsFirst ? USER_ID : ALL;
-        subscribeToSignals((signal) => {
-            if (REFRESH_SIGNALS.has(signal.kind)) {
-                this.requestRefresh();
-            }
-        }).then((subscription) => {
-            this.subscription = subscription;
-        });
+        this.signals = listenToSignals(onSignalKinds(REFRESH_SIGNALS, () => this.requestRefresh()));
     }
 
     disconnectedCallback() {
-        unsubscribeFromSignals(this.subscription);
-        this.subscription = null;
+        this.signals.stop();
     }
 
     get isLoading() {

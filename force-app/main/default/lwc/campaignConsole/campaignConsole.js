@@ -7,9 +7,11 @@ import {
     fieldDisplay,
     fieldValue,
     formatLabel,
+    listenToSignals,
+    onSignalKinds,
+    parseJsonObject,
     reduceErrors,
-    subscribeToSignals,
-    unsubscribeFromSignals
+    refreshWired
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_CA_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
@@ -154,18 +156,6 @@ const JOB_QUERY = gql`
 const REFRESH_SIGNALS = new Set(['JOB_RUN']);
 
 /** Reads a JSON field; returns the object, or null when it is empty or not JSON. */
-function parseJson(text) {
-    if (!text) {
-        return null;
-    }
-    try {
-        const value = JSON.parse(text);
-        return value && typeof value === 'object' ? value : null;
-    } catch {
-        return null;
-    }
-}
-
 function isReport(value) {
     return !!(value && value.kind === 'campaign-reports' && value.lists && value.roi);
 }
@@ -239,7 +229,7 @@ export default class CampaignConsole extends LightningElement {
     status = '';
     busy = false;
     wired = {};
-    subscription = null;
+    signals = null;
 
     requestRefresh = createRefresher(() => this.refreshAll());
 
@@ -256,7 +246,7 @@ export default class CampaignConsole extends LightningElement {
         } else if (result.data) {
             this.tests = connectionNodes(result.data.uiapi.query.Campaign_Test__c).map((node) => {
                 const text = fieldValue(node, 'Result__c');
-                const parsed = parseJson(text);
+                const parsed = parseJsonObject(text);
                 const readable = parsed && Array.isArray(parsed.looks) ? parsed : null;
                 return {
                     id: node.Id,
@@ -289,11 +279,11 @@ export default class CampaignConsole extends LightningElement {
         } else if (result.data) {
             const nodes = connectionNodes(result.data.uiapi.query.Job_Run__c);
             const texts = nodes.map((node) => fieldValue(node, 'Result__c'));
-            const at = nodes.findIndex((node, index) => isReport(parseJson(texts[index])));
+            const at = nodes.findIndex((node, index) => isReport(parseJsonObject(texts[index])));
             this.reportsError = null;
             this.reports = null;
             if (at >= 0) {
-                this.reports = parseJson(texts[at]);
+                this.reports = parseJsonObject(texts[at]);
                 this.reportsFinishedAt =
                     fieldDisplay(nodes[at], 'Started_At__c') || this.reports.computedAt;
             } else if (texts.some((text) => !!text)) {
@@ -315,7 +305,7 @@ export default class CampaignConsole extends LightningElement {
                 ? {
                       id: node.Id,
                       name: fieldValue(node, 'Name'),
-                      scope: parseJson(fieldValue(node, 'Scope__c')) || {},
+                      scope: parseJsonObject(fieldValue(node, 'Scope__c')) || {},
                       runNow: fieldValue(node, 'Run_Now__c') === true,
                       status: fieldValue(node, 'Status__c'),
                       statusMessage: fieldValue(node, 'Status_Message__c')
@@ -326,25 +316,15 @@ export default class CampaignConsole extends LightningElement {
     }
 
     connectedCallback() {
-        subscribeToSignals((signal) => {
-            if (REFRESH_SIGNALS.has(signal.kind)) {
-                this.requestRefresh();
-            }
-        }).then((subscription) => {
-            this.subscription = subscription;
-        });
+        this.signals = listenToSignals(onSignalKinds(REFRESH_SIGNALS, () => this.requestRefresh()));
     }
 
     disconnectedCallback() {
-        unsubscribeFromSignals(this.subscription);
-        this.subscription = null;
+        this.signals.stop();
     }
 
-    async refreshAll() {
-        const refreshable = Object.values(this.wired).filter(
-            (result) => result && typeof result.refresh === 'function'
-        );
-        await Promise.all(refreshable.map((result) => result.refresh()));
+    refreshAll() {
+        return refreshWired(this.wired);
     }
 
     get testsLoading() {

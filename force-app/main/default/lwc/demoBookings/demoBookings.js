@@ -8,6 +8,7 @@ import {
     formatLabel,
     isTruncated,
     reduceErrors,
+    refreshWired,
     toMillis
 } from 'c/aslUtils';
 import LABEL_HEADING from '@salesforce/label/c.ASL_DC_Bookings';
@@ -152,9 +153,7 @@ export default class DemoBookings extends LightningElement {
     /** Reads the booked demos again (after a booking, or when the engine signals). */
     @api
     refresh() {
-        return this.wiredResult && this.wiredResult.refresh
-            ? this.wiredResult.refresh()
-            : Promise.resolve();
+        return refreshWired([this.wiredResult]);
     }
 
     get isLoading() {

@@ -6,9 +6,8 @@ import {
     connectionNodes,
     fieldValue,
     formatLabel,
-    reduceErrors,
-    subscribeToSignals,
-    unsubscribeFromSignals
+    listenToSignals,
+    reduceErrors
 } from 'c/aslUtils';
 import { isDuplicateValue, parseAnswer, personName, slotByKey } from './answer';
 import LABEL_TITLE from '@salesforce/label/c.ASL_DC_Title';
@@ -185,7 +184,7 @@ export default class DemoCalendar extends LightningElement {
     bookError = '';
     conflict = null;
     requestResult;
-    subscription = null;
+    signals = null;
     pollsLeft = 0;
     pollTimer = null;
     /** The booking just made: the engine may still cancel it for an overlap (SLOT_CONFLICT). */
@@ -264,14 +263,11 @@ export default class DemoCalendar extends LightningElement {
         if (this.draft.days === null) {
             this.draft = { ...this.draft, days: Number(this.defaultDays) || 14 };
         }
-        subscribeToSignals((signal) => this.handleSignal(signal)).then((subscription) => {
-            this.subscription = subscription;
-        });
+        this.signals = listenToSignals((signal) => this.handleSignal(signal));
     }
 
     disconnectedCallback() {
-        unsubscribeFromSignals(this.subscription);
-        this.subscription = null;
+        this.signals.stop();
         this.clearPoll();
     }
 

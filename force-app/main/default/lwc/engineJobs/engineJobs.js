@@ -8,9 +8,10 @@ import {
     fieldValue,
     formatLabel,
     isTruncated,
+    listenToSignals,
+    onSignalKinds,
     reduceErrors,
-    subscribeToSignals,
-    unsubscribeFromSignals
+    refreshWired
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_EJ_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
@@ -201,7 +202,7 @@ export default class EngineJobs extends LightningElement {
     status = '';
     busy = false;
     wiredResult;
-    subscription = null;
+    signals = null;
 
     typeOptions = JOB_TYPES.map((value) => ({ label: value, value }));
 
@@ -237,28 +238,15 @@ export default class EngineJobs extends LightningElement {
     requestRefresh = createRefresher(() => this.refreshAll());
 
     connectedCallback() {
-        subscribeToSignals((signal) => {
-            if (REFRESH_SIGNALS.has(signal.kind)) {
-                this.requestRefresh();
-            }
-        }).then((subscription) => {
-            this.subscription = subscription;
-        });
+        this.signals = listenToSignals(onSignalKinds(REFRESH_SIGNALS, () => this.requestRefresh()));
     }
 
     disconnectedCallback() {
-        unsubscribeFromSignals(this.subscription);
-        this.subscription = null;
+        this.signals.stop();
     }
 
-    async refreshAll() {
-        const history = this.template.querySelector('c-job-run-history');
-        await Promise.all([
-            this.wiredResult && this.wiredResult.refresh
-                ? this.wiredResult.refresh()
-                : Promise.resolve(),
-            history ? history.refresh() : Promise.resolve()
-        ]);
+    refreshAll() {
+        return refreshWired([this.wiredResult, this.template.querySelector('c-job-run-history')]);
     }
 
     get isLoading() {

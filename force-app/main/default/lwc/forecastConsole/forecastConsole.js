@@ -8,9 +8,9 @@ import {
     formatLabel,
     formatMoney,
     formatPercent,
-    reduceErrors,
-    subscribeToSignals,
-    unsubscribeFromSignals
+    listenToSignals,
+    onSignalKinds,
+    reduceErrors
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_FC_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
@@ -146,7 +146,7 @@ export default class ForecastConsole extends LightningElement {
     loaded = false;
     loadError = null;
     refreshForecasts = null;
-    subscription = null;
+    signals = null;
 
     requestRefresh = createRefresher(() => this.refreshNow());
 
@@ -181,18 +181,11 @@ export default class ForecastConsole extends LightningElement {
     }
 
     connectedCallback() {
-        subscribeToSignals((signal) => {
-            if (REFRESH_SIGNALS.has(signal.kind)) {
-                this.requestRefresh();
-            }
-        }).then((subscription) => {
-            this.subscription = subscription;
-        });
+        this.signals = listenToSignals(onSignalKinds(REFRESH_SIGNALS, () => this.requestRefresh()));
     }
 
     disconnectedCallback() {
-        unsubscribeFromSignals(this.subscription);
-        this.subscription = null;
+        this.signals.stop();
     }
 
     get isLoading() {

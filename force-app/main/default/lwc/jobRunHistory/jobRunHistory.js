@@ -1,6 +1,13 @@
 import { LightningElement, api, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
-import { connectionNodes, fieldDisplay, fieldValue, formatLabel, reduceErrors } from 'c/aslUtils';
+import {
+    connectionNodes,
+    fieldDisplay,
+    fieldValue,
+    formatLabel,
+    reduceErrors,
+    refreshWired
+} from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_EJ_Runs_Title';
 import LABEL_EMPTY from '@salesforce/label/c.ASL_EJ_Runs_Empty';
 import LABEL_COL_STARTED from '@salesforce/label/c.ASL_EJ_Col_Started';
@@ -106,9 +113,7 @@ export default class JobRunHistory extends LightningElement {
     /** Reads the runs again (the console calls it when the engine signals JOB_RUN). */
     @api
     refresh() {
-        return this.wiredResult && this.wiredResult.refresh
-            ? this.wiredResult.refresh()
-            : Promise.resolve();
+        return refreshWired([this.wiredResult]);
     }
 
     get title() {

@@ -6,10 +6,10 @@ import {
     formatLabel,
     formatNumber,
     isTruncated,
+    listenToSignals,
+    onSignalKinds,
     reduceErrors,
-    subscribeToSignals,
-    toMillis,
-    unsubscribeFromSignals
+    toMillis
 } from 'c/aslUtils';
 import { stationMetrics } from 'c/lineMetrics';
 import LABEL_TITLE from '@salesforce/label/c.ASL_LM_Title';
@@ -174,7 +174,7 @@ export default class LineMonitor extends LightningElement {
     /** The window ends here; moving it (Refresh, engine signals) makes both wires read again. */
     windowEnd = Date.now();
     computedAt;
-    subscription = null;
+    signals = null;
     debounceId = null;
 
     get days() {
@@ -205,18 +205,13 @@ export default class LineMonitor extends LightningElement {
     }
 
     connectedCallback() {
-        subscribeToSignals((signal) => {
-            if (REFRESH_SIGNALS.has(signal.kind)) {
-                this.scheduleRefresh();
-            }
-        }).then((subscription) => {
-            this.subscription = subscription;
-        });
+        this.signals = listenToSignals(
+            onSignalKinds(REFRESH_SIGNALS, () => this.scheduleRefresh())
+        );
     }
 
     disconnectedCallback() {
-        unsubscribeFromSignals(this.subscription);
-        this.subscription = null;
+        this.signals.stop();
         clearTimeout(this.debounceId);
     }
 

@@ -8,9 +8,11 @@ import {
     fieldValue,
     formatLabel,
     formatMoney,
+    listenToSignals,
+    onSignalKinds,
+    parseJsonObject,
     reduceErrors,
-    subscribeToSignals,
-    unsubscribeFromSignals
+    refreshWired
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_PL_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
@@ -107,18 +109,6 @@ const RUNS_QUERY = gql`
 const REFRESH_SIGNALS = new Set(['JOB_RUN']);
 const DAY_MS = 86_400_000;
 
-function parseJson(text) {
-    if (!text) {
-        return null;
-    }
-    try {
-        const value = JSON.parse(text);
-        return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
-    } catch {
-        return null;
-    }
-}
-
 /** Calendar days from start to end, both included ("2027-01-01".."2027-03-31" is 90). */
 export function periodDays(start, end) {
     const from = Date.parse(`${start}T00:00:00Z`);
@@ -171,7 +161,7 @@ export default class PlanningConsole extends LightningElement {
     status = '';
     busy = false;
     wired = {};
-    subscription = null;
+    signals = null;
 
     requestRefresh = createRefresher(() => this.refreshAll());
 
@@ -187,7 +177,7 @@ export default class PlanningConsole extends LightningElement {
                 ? {
                       id: node.Id,
                       name: fieldValue(node, 'Name'),
-                      scope: parseJson(fieldValue(node, 'Scope__c')) || {},
+                      scope: parseJsonObject(fieldValue(node, 'Scope__c')) || {},
                       runNow: fieldValue(node, 'Run_Now__c') === true
                   }
                 : null;
@@ -208,7 +198,7 @@ export default class PlanningConsole extends LightningElement {
                 outcome: fieldValue(node, 'Outcome__c'),
                 startedAt: fieldDisplay(node, 'Started_At__c'),
                 finishedAt: fieldDisplay(node, 'Finished_At__c'),
-                result: parseJson(fieldValue(node, 'Result__c')),
+                result: parseJsonObject(fieldValue(node, 'Result__c')),
                 error: fieldValue(node, 'Error_Summary__c')
             }));
             this.runsError = null;
@@ -217,25 +207,15 @@ export default class PlanningConsole extends LightningElement {
     }
 
     connectedCallback() {
-        subscribeToSignals((signal) => {
-            if (REFRESH_SIGNALS.has(signal.kind)) {
-                this.requestRefresh();
-            }
-        }).then((subscription) => {
-            this.subscription = subscription;
-        });
+        this.signals = listenToSignals(onSignalKinds(REFRESH_SIGNALS, () => this.requestRefresh()));
     }
 
     disconnectedCallback() {
-        unsubscribeFromSignals(this.subscription);
-        this.subscription = null;
+        this.signals.stop();
     }
 
-    async refreshAll() {
-        const refreshable = Object.values(this.wired).filter(
-            (result) => result && typeof result.refresh === 'function'
-        );
-        await Promise.all(refreshable.map((result) => result.refresh()));
+    refreshAll() {
+        return refreshWired(this.wired);
     }
 
     /** The newest run that holds a plan. */

@@ -9,9 +9,8 @@ import {
     fieldValue,
     formatLabel,
     isTypingTarget,
-    reduceErrors,
-    subscribeToSignals,
-    unsubscribeFromSignals
+    listenToSignals,
+    reduceErrors
 } from 'c/aslUtils';
 import LABEL_TITLE from '@salesforce/label/c.ASL_WQ_Title';
 import LABEL_REFRESH from '@salesforce/label/c.ASL_Common_Refresh';
@@ -175,7 +174,7 @@ export default class WorkQueue extends LightningElement {
     status = '';
     /** The refresh function of the last wire result (lightning/graphql hands it out). */
     refreshWire = null;
-    subscription = null;
+    signals = null;
     /** Entries disposed in this session: hidden at once, before the server confirms. */
     disposedIds = new Set();
     focusHeading = false;
@@ -203,14 +202,11 @@ export default class WorkQueue extends LightningElement {
     }
 
     connectedCallback() {
-        subscribeToSignals((signal) => this.handleSignal(signal)).then((subscription) => {
-            this.subscription = subscription;
-        });
+        this.signals = listenToSignals((signal) => this.handleSignal(signal));
     }
 
     disconnectedCallback() {
-        unsubscribeFromSignals(this.subscription);
-        this.subscription = null;
+        this.signals.stop();
     }
 
     renderedCallback() {

@@ -11,7 +11,11 @@ import {
     formatPercent,
     isTruncated,
     isTypingTarget,
+    listenToSignals,
+    onSignalKinds,
+    parseJsonObject,
     reduceErrors,
+    refreshWired,
     splitList,
     subscribeToSignals,
     toMillis,
@@ -218,6 +222,110 @@ describe('c-asl-utils', () => {
                 Promise.reject(new Error('No streaming in this context'))
             );
             await expect(subscribeToSignals(jest.fn())).resolves.toBeNull();
+        });
+
+        it('listens until stopped, then delivers no more signals', async () => {
+            const onSignal = jest.fn();
+            const handle = listenToSignals(onSignal);
+            const subscription = await handle.ready;
+
+            publish('/event/Engine_Signal__e', { Kind__c: 'JOB_RUN' });
+            expect(onSignal).toHaveBeenCalledTimes(1);
+
+            handle.stop();
+            expect(unsubscribe).toHaveBeenCalledWith(subscription, expect.any(Function));
+            publish('/event/Engine_Signal__e', { Kind__c: 'JOB_RUN' });
+            expect(onSignal).toHaveBeenCalledTimes(1);
+
+            handle.stop();
+            expect(unsubscribe).toHaveBeenCalledTimes(1);
+        });
+
+        it('ends a subscription that resolves after the console was already removed', async () => {
+            const onSignal = jest.fn();
+            const handle = listenToSignals(onSignal);
+            handle.stop();
+            expect(unsubscribe).not.toHaveBeenCalled();
+
+            await expect(handle.ready).resolves.toBeNull();
+            expect(unsubscribe).toHaveBeenCalledTimes(1);
+            publish('/event/Engine_Signal__e', { Kind__c: 'JOB_RUN' });
+            expect(onSignal).not.toHaveBeenCalled();
+        });
+
+        it('stops quietly when streaming is unavailable', async () => {
+            subscribe.mockImplementationOnce(() => Promise.reject(new Error('No streaming')));
+            const handle = listenToSignals(jest.fn());
+            await expect(handle.ready).resolves.toBeNull();
+            handle.stop();
+            expect(unsubscribe).not.toHaveBeenCalled();
+        });
+
+        it('passes on only the signal kinds asked for', () => {
+            const refresh = jest.fn();
+            const handler = onSignalKinds(new Set(['JOB_RUN', 'FORECAST']), refresh);
+            handler({ kind: 'RERANKED', recordId: '', payload: '' });
+            expect(refresh).not.toHaveBeenCalled();
+            const signal = { kind: 'FORECAST', recordId: 'a01', payload: '' };
+            handler(signal);
+            expect(refresh).toHaveBeenCalledWith(signal);
+
+            const fromList = jest.fn();
+            onSignalKinds(['MOVED'], fromList)({ kind: 'MOVED' });
+            expect(fromList).toHaveBeenCalledTimes(1);
+        });
+    });
+
+    describe('parseJsonObject', () => {
+        it('reads a JSON object', () => {
+            expect(parseJsonObject('{"costs":{"email":120},"periodDays":90}')).toEqual({
+                costs: { email: 120 },
+                periodDays: 90
+            });
+        });
+
+        it('gives null for empty, unreadable and non-object text', () => {
+            expect(parseJsonObject('')).toBeNull();
+            expect(parseJsonObject(null)).toBeNull();
+            expect(parseJsonObject('{not json')).toBeNull();
+            expect(parseJsonObject('[1,2]')).toBeNull();
+            expect(parseJsonObject('42')).toBeNull();
+            expect(parseJsonObject('"text"')).toBeNull();
+            expect(parseJsonObject('null')).toBeNull();
+        });
+    });
+
+    describe('refreshWired', () => {
+        it('refreshes every delivered result of an object and waits for all', async () => {
+            let release;
+            const slow = { refresh: jest.fn(() => new Promise((resolve) => (release = resolve))) };
+            const fast = { refresh: jest.fn(() => Promise.resolve()) };
+            let done = false;
+            const refreshing = refreshWired({ slow, fast, notYet: undefined, plain: {} }).then(
+                () => {
+                    done = true;
+                }
+            );
+            expect(slow.refresh).toHaveBeenCalledTimes(1);
+            expect(fast.refresh).toHaveBeenCalledTimes(1);
+            await Promise.resolve();
+            expect(done).toBe(false);
+            release();
+            await refreshing;
+            expect(done).toBe(true);
+        });
+
+        it('takes a list, skips gaps and resolves for nothing to refresh', async () => {
+            const one = { refresh: jest.fn(() => Promise.resolve('ignored')) };
+            await expect(refreshWired([null, one, undefined])).resolves.toBeUndefined();
+            expect(one.refresh).toHaveBeenCalledTimes(1);
+            await expect(refreshWired([])).resolves.toBeUndefined();
+            await expect(refreshWired(null)).resolves.toBeUndefined();
+        });
+
+        it('rejects when a refresh fails, so the caller can show the error', async () => {
+            const failing = { refresh: () => Promise.reject(new Error('offline')) };
+            await expect(refreshWired([failing])).rejects.toThrow('offline');
         });
     });
 });
