@@ -10,10 +10,6 @@ const swc = [
 ];
 
 module.exports = {
-    // Some end-to-end suites leave work behind in the shared worker after their last test (a
-    // local org's background job, a long-poll that the server closes late); a finished run must
-    // end the process rather than wait for them, or CI would hang until its time limit.
-    forceExit: true,
     reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
     projects: [
         {
