@@ -16,6 +16,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { z } from 'zod';
 import { ensurePreviewBuilt, type PreviewBuild } from './build';
 import {
+  CONSOLES,
   consoleBySlug,
   designAttributes,
   DesignAttributeError,
@@ -333,7 +334,7 @@ export function servePreviewBeside(
         if (stopped) return void preview.close();
         current = preview;
         log(
-          `Console preview: ${preview.url}/preview/ (Work Queue, Bin Board, Line Monitor, Forecast, Stage Timer; docs/preview.md)\n`
+          `Console preview: ${preview.url}/preview/ (${CONSOLES.map((item) => item.title).join(', ')}; docs/preview.md)\n`
         );
       },
       (error: unknown) => {
