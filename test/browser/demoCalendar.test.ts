@@ -23,6 +23,7 @@ import { startEngine, type RunningEngine } from '../../services/engine/service';
 import { chromiumStatus, launchChromium, type Browser } from './support/chromium';
 import { queryAll, startDemoOrg, type DemoOrg } from './support/demoOrg';
 import { openConsole, texts, type ConsolePage } from './support/pages';
+import { waitFor as waitForEffect } from '../support/eventually';
 
 const status = chromiumStatus();
 if ('fail' in status) throw new Error(status.fail);
@@ -31,15 +32,8 @@ const describeInBrowser = status.run ? describe : describe.skip;
 const ADMIN = 'admin@asl.local';
 const SHOWN_WITHIN = { timeout: 20_000 };
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// The browser story waits longer than the e2e default: the page round-trips through the preview.
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | null | false>): Promise<T> => waitForEffect(what, probe, 20_000);
 
 describeInBrowser('the Demo Calendar console in Chromium against the local org', () => {
   let demo: DemoOrg;

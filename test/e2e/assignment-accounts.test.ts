@@ -7,21 +7,12 @@ import { memoryReplayStore } from '../../services/engine/org/streaming';
 import { createLogger } from '../../services/engine/observability/log';
 import { startEngine, type RunningEngine } from '../../services/engine/service';
 import { startTestOrg, type TestOrg } from '../support/localOrg';
+import { until } from '../support/eventually';
 
 // User story: an account that becomes a customer leaves the sales line for Avoid - Current
 // Client (at once when its Type changes, or by the catch-up sweep when a deal was won), and a
 // duplicate account recorded as such goes to Avoid - Duplicate; Avoid bins never move again.
 const MONDAY_AFTERNOON = new Date('2026-11-16T16:00:00.000Z');
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('account movement against the local org', () => {
   let test: TestOrg;

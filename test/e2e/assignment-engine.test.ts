@@ -7,6 +7,7 @@ import { createLogger } from '../../services/engine/observability/log';
 import { startEngine, type RunningEngine } from '../../services/engine/service';
 import { buildProgram } from '../../services/engine/cli/asl';
 import { startTestOrg, type TestOrg } from '../support/localOrg';
+import { until } from '../support/eventually';
 
 async function asl(args: string[]): Promise<string> {
   let out = '';
@@ -28,16 +29,6 @@ async function asl(args: string[]): Promise<string> {
 // down are found by the catch-up sweep; a bad schedule is reported on its job record.
 const MONDAY_AFTERNOON = new Date('2026-11-16T16:00:00.000Z');
 const silent = createLogger({ level: 'silent' });
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('the assignment engine against the local org', () => {
   let test: TestOrg;

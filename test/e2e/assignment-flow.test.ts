@@ -7,6 +7,7 @@ import { memoryReplayStore } from '../../services/engine/org/streaming';
 import { createLogger } from '../../services/engine/observability/log';
 import { startEngine, type RunningEngine } from '../../services/engine/service';
 import { clearStageHistory, startTestOrg, type TestOrg } from '../support/localOrg';
+import { until } from '../support/eventually';
 
 // User story: when demo coordination is swamped (its WIP at or over its target), the engine
 // stops handing new leads to SDRs instead of piling meetings up in front of the coordinators;
@@ -14,16 +15,6 @@ import { clearStageHistory, startTestOrg, type TestOrg } from '../support/localO
 // frees up. Nothing is lost and nothing is assigned twice, in the real-time path and in runs.
 const MONDAY_AFTERNOON = new Date('2026-11-16T16:00:00.000Z');
 const silent = createLogger({ level: 'silent' });
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('flow control in assignment runs against the local org', () => {
   let test: TestOrg;

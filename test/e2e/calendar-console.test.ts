@@ -9,6 +9,7 @@ import { queryAll } from '../../services/engine/org/reads';
 import { memoryReplayStore, subscribe, type StreamingMessage, type Subscription } from '../../services/engine/org/streaming';
 import { startEngine, type RunningEngine } from '../../services/engine/service';
 import { startTestOrg, type TestOrg } from '../support/localOrg';
+import { waitFor } from '../support/eventually';
 
 // User story: a sales coordinator works the Demo Calendar console, which only writes and reads
 // records (Lightning Data Service, GraphQL): they ask for slots (a Demo_Request__c), the engine
@@ -17,16 +18,6 @@ import { startTestOrg, type TestOrg } from '../support/localOrg';
 // next best slot books instead; an overlapping booking the key cannot see is cancelled by the
 // engine; a cancelled or no-show demo sends the lead back to the SDR who booked it.
 // Everything here goes through the org as the coordinator, with the engine running beside it.
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 interface RequestRow {
   Id: string;

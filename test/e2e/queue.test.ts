@@ -8,6 +8,7 @@ import { count, queryAll } from '../../services/engine/org/reads';
 import { memoryReplayStore, subscribe, type StreamingMessage, type Subscription } from '../../services/engine/org/streaming';
 import { startEngine, type RunningEngine } from '../../services/engine/service';
 import { startTestOrg, type TestOrg } from '../support/localOrg';
+import { waitFor } from '../support/eventually';
 
 // User story: an SDR opens the Work Queue and finds the engine's ranked calls for them, in
 // the lead's calling hours, never a do-not-call lead; when they record a disposition the
@@ -27,16 +28,6 @@ function inCallingHours(at: Date, zone: string): boolean {
   const { hour, day } = localHourAndDay(at, zone);
   const hours = QUEUE_DEFAULTS.rules.callingHours;
   return WEEKDAYS.has(day as never) && hour >= hours.startHour && hour < hours.endHour;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('the call queue in the org (engine feature against the local org)', () => {
