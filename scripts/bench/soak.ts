@@ -10,7 +10,10 @@
  * the garbage collector's sawtooth (the quarter's minimum: the live set, not the garbage
  * waiting to be collected). Slopes after a warm-up (the first 20%) are reported too. Every lead is also checked: assigned once, to
  * an SDR, nothing dropped. SDRs work their queues meanwhile (a share of the assigned leads get
- * a disposition each minute), so the floor does not only grow.
+ * a disposition each minute) and close the oldest open leads beyond --open-target (Do Not
+ * Call, which moves a lead to Avoid - Bad Fit and out of every queue), so after the first
+ * minutes the open floor holds steady, as on a sales floor that works its leads: memory that
+ * still grows then is growth per event handled, which is what a leak looks like.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +27,7 @@ const flagsSchema = z.object({
   minutes: z.coerce.number().positive().max(24 * 60).default(60),
   rate: z.coerce.number().positive().max(500).default(5),
   sampleSeconds: z.coerce.number().positive().default(15),
+  openTarget: z.coerce.number().int().nonnegative().default(1500),
   json: z.boolean().default(false)
 });
 
@@ -62,13 +66,35 @@ const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 /** SDRs call some of their leads: No Answer dispositions, which the engine re-ranks. */
 async function workSomeLeads(bench: BenchOrg, prefix: string, share: number): Promise<number> {
-  const owned = storeRows(bench.org, `SELECT Id, OwnerId FROM Lead WHERE Company LIKE '${prefix}-%' AND OwnerId != '${bench.integrationId}' ORDER BY CreatedDate DESC LIMIT 2000`);
+  const owned = storeRows(bench.org, `SELECT Id, OwnerId, Station__c FROM Lead WHERE Company LIKE '${prefix}-%' AND OwnerId != '${bench.integrationId}' ORDER BY CreatedDate DESC LIMIT 2000`);
   const picked = owned.filter((_, index) => index % Math.max(1, Math.round(1 / share)) === 0).slice(0, 200);
   if (picked.length === 0) return 0;
   const [report] = await writeRecords(bench.client, [
-    { kind: 'create', sobject: 'Disposition__c', records: picked.map((lead) => ({ Lead__c: lead.Id, Asset_Id__c: lead.Id, Rep__c: lead.OwnerId, Outcome__c: 'No Answer', Purpose__c: 'First Touch', Duration_Seconds__c: 30 })) }
+    { kind: 'create', sobject: 'Disposition__c', records: picked.map((lead) => ({ Lead__c: lead.Id, Asset_Id__c: lead.Id, Rep__c: lead.OwnerId, Station__c: lead.Station__c, Outcome__c: 'No Answer', Purpose__c: 'First Touch', Duration_Seconds__c: 30 })) }
   ]);
   return report?.succeeded.length ?? 0;
+}
+
+/**
+ * SDRs close the oldest open leads beyond `target`: Do Not Call, out of the queue for good.
+ * `closing` remembers the leads already closed whose move the engine has not written yet.
+ * Returns the open count before these closes (the floor the engine held this minute).
+ */
+async function closeOldest(bench: BenchOrg, prefix: string, target: number, closing: Set<string>): Promise<{ open: number; closed: number }> {
+  const open = storeRows(bench.org, `SELECT Id, OwnerId, Station__c, Bin__c, CreatedDate FROM Lead WHERE Company LIKE '${prefix}-%' AND OwnerId != '${bench.integrationId}' ORDER BY CreatedDate ASC`).filter(
+    (lead) => !String(lead.Bin__c ?? '').startsWith('Avoid') && !closing.has(String(lead.Id))
+  );
+  const picked = open.slice(0, Math.max(0, open.length - target));
+  if (picked.length === 0) return { open: open.length, closed: 0 };
+  const [report] = await writeRecords(bench.client, [
+    {
+      kind: 'create',
+      sobject: 'Disposition__c',
+      records: picked.map((lead) => ({ Lead__c: lead.Id, Asset_Id__c: lead.Id, Rep__c: lead.OwnerId, Station__c: lead.Station__c, Outcome__c: 'Do Not Call', Purpose__c: 'First Touch', Duration_Seconds__c: 45 }))
+    }
+  ]);
+  for (const lead of picked) closing.add(String(lead.Id));
+  return { open: open.length, closed: report?.succeeded.length ?? 0 };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -76,6 +102,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--minutes <m>', 'how long leads arrive (the benchmark: 60)', '60')
     .option('--rate <n>', 'inbound leads per second', '5')
     .option('--sample-seconds <s>', 'seconds between memory samples', '15')
+    .option('--open-target <n>', 'open leads the SDRs keep (the oldest beyond are closed each minute)', '1500')
     .option('--json', 'print JSON', false)
     .parse(argv);
   const flags = flagsSchema.parse(program.opts());
@@ -84,6 +111,9 @@ async function main(argv: string[]): Promise<void> {
   const engine = startEngineChild(bench, stateDir);
   const samples: Sample[] = [];
   let dispositions = 0;
+  let closed = 0;
+  const closing = new Set<string>();
+  const openSeries: Array<{ minute: number; open: number }> = [];
   try {
     const metricsUrl = await engine.ready;
     const sdrs = await sdrUserIds(bench);
@@ -104,12 +134,17 @@ async function main(argv: string[]): Promise<void> {
       await arrive(bench.client, 'SOAK', sent, count, (count / flags.rate));
       sent += count;
       dispositions += await workSomeLeads(bench, 'SOAK', 0.05);
-      if (!flags.json) process.stderr.write(`minute ${minute + 1}: ${sent} leads sent, engine heap ${samples[samples.length - 1]?.heapUsedMiB} MiB\n`);
+      const closedNow = await closeOldest(bench, 'SOAK', flags.openTarget, closing);
+      closed += closedNow.closed;
+      dispositions += closedNow.closed;
+      openSeries.push({ minute: minute + 1, open: closedNow.open });
+      if (!flags.json) process.stderr.write(`minute ${minute + 1}: ${sent} leads sent, ${openSeries[openSeries.length - 1]?.open} open, engine heap ${samples[samples.length - 1]?.heapUsedMiB} MiB\n`);
     }
     // Let the engine finish what arrived last, then the last samples.
     const deadline = Date.now() + 120_000;
     let outcome = outcomeOf(bench, 'SOAK', sdrs, rankings);
-    while (outcome.assigned < outcome.created && Date.now() < deadline) {
+    const movedToAvoid = () => storeRows(bench.org, `SELECT Bin__c FROM Lead WHERE Company LIKE 'SOAK-%'`).filter((lead) => String(lead.Bin__c ?? '').startsWith('Avoid')).length;
+    while ((outcome.assigned < outcome.created || movedToAvoid() < closed) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       outcome = outcomeOf(bench, 'SOAK', sdrs, rankings);
     }
@@ -139,6 +174,9 @@ async function main(argv: string[]): Promise<void> {
       ownedBySdr: outcome.ownedBySdr,
       dropped: outcome.created - outcome.assigned,
       dispositions,
+      closed,
+      closedMoved: movedToAvoid(),
+      openLeads: { openTarget: flags.openTarget, afterFirstQuarter: openSeries[Math.floor(openSeries.length / 4)]?.open, atEnd: openSeries[openSeries.length - 1]?.open },
       assignLatencyMs: summary(outcome.assignLatencyMs),
       rankLatencyMs: summary(outcome.rankLatencyMs),
       heapUsedMiB: { first: samples[0]?.heapUsedMiB, secondQuarterTrough: heapTrough(1), lastQuarterTrough: heapTrough(3), max: Math.max(...samples.map((entry) => entry.heapUsedMiB)), slopePer10Min: Math.round(heapSlopePer10Min * 100) / 100 },
@@ -148,13 +186,14 @@ async function main(argv: string[]): Promise<void> {
       flat
     };
     // Ranking latency is reported, not judged here: the burst benchmark sets that target.
-    const pass = flat && result.dropped === 0 && result.assignedTwice === 0 && result.ownedBySdr === result.created;
+    const pass = flat && result.closedMoved === closed && result.dropped === 0 && result.assignedTwice === 0 && result.ownedBySdr === result.created;
     if (flags.json) process.stdout.write(`${JSON.stringify({ ...result, series: samples, pass }, null, 2)}\n`);
     else {
       process.stdout.write(
         [
           `soak ${result.date} (${result.machine}; load average ${result.loadAverage1m.start} at start, ${result.loadAverage1m.end} at end): ${flags.minutes} min at ${flags.rate} leads/s`,
-          `created ${result.created}, assigned ${result.assigned} (twice: ${result.assignedTwice}), owned by an SDR ${result.ownedBySdr}, dropped ${result.dropped}; ${dispositions} dispositions`,
+          `created ${result.created}, assigned ${result.assigned} (twice: ${result.assignedTwice}), owned by an SDR ${result.ownedBySdr}, dropped ${result.dropped}; ${dispositions} dispositions, of which ${closed} closed a lead (${result.closedMoved} moved to Avoid by the engine)`,
+          `open leads before each minute's closes: target ${flags.openTarget}, ${result.openLeads.afterFirstQuarter} after the first quarter, ${result.openLeads.atEnd} in the last minute`,
           `arrival -> assigned p50 ${result.assignLatencyMs.p50} ms, p95 ${result.assignLatencyMs.p95} ms; arrival -> ranked p50 ${result.rankLatencyMs.p50} ms, p95 ${result.rankLatencyMs.p95} ms`,
           `engine heap used (MiB): first ${result.heapUsedMiB.first}, trough 2nd quarter ${result.heapUsedMiB.secondQuarterTrough}, trough last quarter ${result.heapUsedMiB.lastQuarterTrough}, max ${result.heapUsedMiB.max}, slope ${result.heapUsedMiB.slopePer10Min} MiB/10 min after warm-up`,
           `engine RSS (MiB): first ${result.rssMiB.first}, mean 2nd quarter ${result.rssMiB.secondQuarterMean}, mean last quarter ${result.rssMiB.lastQuarterMean}, max ${result.rssMiB.max}, slope ${result.rssMiB.slopePer10Min} MiB/10 min`,

@@ -281,6 +281,18 @@ describe('re-ranking after a disposition', () => {
     expect(nextCall(state, SDR, clock)?.assetId).toBe(arrival.Id);
   });
 
+  it('forgets a lead that left the line for good, but keeps one at another station', () => {
+    const closing = lead();
+    const booked = lead();
+    const { state } = rankQueue(floor({ leads: [closing, booked] }), clock);
+    state.stationId = 'a0S000000000SDRC';
+    expect(upsertLead(state, { ...closing, Bin__c: 'Avoid - Bad Fit' }, clock).status).toBe('closed');
+    expect(state.leads.has(closing.Id)).toBe(false);
+    expect(state.tasks.has(`L:${closing.Id}`)).toBe(false);
+    expect(upsertLead(state, { ...booked, Station__c: 'a0S000000000OTHER' }, clock).status).toBe('closed');
+    expect(state.leads.has(booked.Id)).toBe(true);
+  });
+
   it('offers nothing to call while the SDR is off shift, but still plans the morning', () => {
     const { state } = rankQueue(floor({ leads: [lead()] }), clock);
     const night = fixedClock('2026-11-19T03:00:00.000Z');

@@ -824,6 +824,10 @@ export function upsertLead(state: QueueState, raw: LeadRecordInput | LeadRecord,
   } else {
     if (oldEntry !== null) result.withdrawn.push(oldEntry);
     if (classified.status === 'moved') result.moves.push(classified.move);
+    // A lead that left the line for good (converted, avoided, dead) is never called again: a
+    // long-running engine that kept its facts would grow with every lead ever closed. A lead at
+    // another station stays known, as its no-show comes back here.
+    if (classified.status === 'closed' && classified.reason !== 'At another station') state.leads.delete(lead.Id);
   }
   result.queues = [...sdrs].map((sdrId) => planSdr(state, sdrId, clock, options.limit ?? 50));
   return result;

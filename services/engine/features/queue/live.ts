@@ -107,6 +107,8 @@ export type DispositionPayload = z.infer<typeof dispositionPayload> & { Id: stri
 /** Lead changes that can change the lead's queue task (not our own attempt-field writes). */
 const LEAD_FIELDS_THAT_MATTER = new Set(['OwnerId', 'Bin__c', 'Station__c', 'DoNotCall', 'IsConverted', 'Inbound__c', 'Time_Zone__c', 'Booked_By__c', 'LeadSource', 'Segment__c']);
 
+const HANDLED_REMEMBERED = 50_000;
+
 export class LiveQueue {
   readonly options: QueueOptions;
   private readonly names: OrgNames;
@@ -115,6 +117,7 @@ export class LiveQueue {
   private stationId: string | null = null;
   private ruledOutcomes = new Set<string>();
   private readonly ledger = new EntryLedger();
+  /** Dispositions handled lately: a replayed event is skipped (older ones by Last_Attempt_At__c). */
   private readonly handled = new Set<string>();
   /** What the last RERANKED signal told each SDR's console (entries shown, open tasks). */
   private readonly signalled = new Map<string, string>();
@@ -236,6 +239,18 @@ export class LiveQueue {
     });
   }
 
+  /**
+   * Bounded, oldest forgotten first: a long-running engine must not keep every disposition id
+   * it ever saw. Replays come from the event bus's retention window, and a forgotten one is
+   * still caught by the Last_Attempt_At__c check above.
+   */
+  private remember(dispositionId: string): void {
+    this.handled.add(dispositionId);
+    if (this.handled.size <= HANDLED_REMEMBERED) return;
+    const oldest = this.handled.values().next().value;
+    if (oldest !== undefined) this.handled.delete(oldest);
+  }
+
   private skip(disposition: DispositionPayload, reason: string, receivedAt: number): RerankReport {
     return { dispositionId: disposition.Id, sdrIds: [], entriesWritten: 0, leadUpdates: 0, apiCalls: 0, elapsedMs: Date.now() - receivedAt, skipped: reason, failed: 0 };
   }
@@ -250,7 +265,7 @@ export class LiveQueue {
     // After a restart the state is read back from the org: a disposition whose call is already
     // in Last_Attempt_At__c was applied before (its replayed event must not count twice).
     if (task?.lastAttemptAt !== null && task?.lastAttemptAt !== undefined && Number.isFinite(created) && task.lastAttemptAt >= created && disposition.Purpose__c !== 'Confirm Demo') {
-      this.handled.add(disposition.Id);
+      this.remember(disposition.Id);
       return this.skip(disposition, 'already applied (Last_Attempt_At__c)', receivedAt);
     }
     // The core parses it again (zod) and names any outcome or purpose outside the picklists.
@@ -263,7 +278,7 @@ export class LiveQueue {
         result = rerankAfterDisposition(state, input, this.clock, { limit: this.options.topN });
       }
     }
-    this.handled.add(disposition.Id);
+    this.remember(disposition.Id);
     // The movement feature moves the asset when the station has a rule for this outcome: then
     // it owns the lead's place and Next_Action_At__c, and the queue must not move it again.
     const ruled = this.ruledOutcomes.has(disposition.Outcome__c);
