@@ -58,6 +58,8 @@ const FlagsSchema = z.object({
   months: z.coerce.number().int().min(1).max(24),
   draws: z.coerce.number().int().min(100).max(1_000_000),
   leakageCheck: z.boolean(),
+  /** false: stays in a stage are memoryless (the model before the stage clock), for comparison. */
+  stageClock: z.boolean(),
   json: z.boolean()
 });
 type Flags = z.infer<typeof FlagsSchema>;
@@ -68,6 +70,8 @@ interface OracleRow {
   openDeals: number;
   realized: number;
   oracle: number;
+  /** The first oracle, which used each deal's base odds whatever its stage (reported for comparison). */
+  oracleIgnoringStage: number;
   /** The unfair reference: sum(amount x true probability) over the deals truly closing in it. */
   oracleKnowingDates: number;
   model: number;
@@ -115,6 +119,86 @@ function closeShares(
   return mass.map((m) => (open > 0 ? m / open : 0));
 }
 
+/** The stage the generator's events give a deal at `atMs` (deals.ts runToClose: NA, Proposal, Negotiation). */
+function stageOfRun(
+  demoMs: number,
+  proposalMs: number,
+  negotiationMs: number | null,
+  atMs: number
+): string {
+  // Events apply in time order; at equal times in the order runToClose lists them.
+  let stage = 'Qualification';
+  let latest = -Infinity;
+  const events: Array<[number, string]> = [
+    [demoMs + HOUR_MS, 'Needs Analysis'],
+    [proposalMs, 'Proposal/Price Quote']
+  ];
+  if (negotiationMs !== null) events.push([negotiationMs, 'Negotiation/Review']);
+  for (const [at, name] of events) {
+    if (at <= atMs && at >= latest) {
+      stage = name;
+      latest = at;
+    }
+  }
+  return stage;
+}
+
+/**
+ * The oracle for a deal whose demo was held (runToClose): its base odds `win` are exact only
+ * before anything else is seen, because the generator ties the stages to the outcome: every
+ * winner, and half of the losers, enter Negotiation/Review min(10 days, a quarter of the cycle)
+ * before the close. Standing at asOf the oracle knows the deal is still open and which stage
+ * it is in, so it weighs every way the generator could have drawn the deal (cycle quantile,
+ * quarter-end pull, the 3-7 days to the proposal, the loser's coin) by how well it matches
+ * what is seen: P(won and closing in each period | open, stage).
+ */
+function stageAwareShares(
+  startMs: number,
+  cycle: { median: number; sigmaLog: number },
+  win: number,
+  stage: string,
+  asOfMs: number,
+  periods: Array<{ startMs: number; endMs: number }>
+): number[] {
+  const wonIn = periods.map(() => 0);
+  let seen = 0;
+  const add = (closeMs: number, weight: number): void => {
+    if (closeMs < asOfMs) return;
+    const cycleMs = closeMs - startMs;
+    const negotiationMs = closeMs - Math.min(10 * DAY_MS, 0.25 * cycleMs);
+    const day = Math.floor(closeMs / DAY_MS) * DAY_MS;
+    for (let delay = 3; delay <= 7; delay += 1) {
+      const proposalMs = startMs + Math.min(delay * DAY_MS, 0.4 * cycleMs);
+      const withNegotiation =
+        stageOfRun(startMs, proposalMs, negotiationMs, asOfMs) === stage ? 1 : 0;
+      const without = stageOfRun(startMs, proposalMs, null, asOfMs) === stage ? 1 : 0;
+      const w = weight / 5;
+      const winning = w * win * withNegotiation;
+      seen += winning + w * (1 - win) * (0.5 * withNegotiation + 0.5 * without);
+      if (winning === 0) continue;
+      periods.forEach((p, i) => {
+        if (day >= p.startMs && day < p.endMs) wonIn[i] = (wonIn[i] as number) + winning;
+      });
+    }
+  };
+  for (let j = 0; j < CYCLE_POINTS; j += 1) {
+    const z = inverseNormal((j + 0.5) / CYCLE_POINTS);
+    const days = Math.max(1, Math.exp(Math.log(cycle.median) + cycle.sigmaLog * z));
+    const natural = Math.floor((startMs + days * DAY_MS) / 60_000) * 60_000;
+    const w = 1 / CYCLE_POINTS;
+    add(natural, w * (1 - QUARTER_END_PULL));
+    const quarterEnd = quarterOf(natural).endMs;
+    for (let u = 1; u <= 10; u += 1) {
+      const pulled = Math.max(natural, quarterEnd - u * DAY_MS + 15 * HOUR_MS);
+      add(Math.floor(pulled / 60_000) * 60_000, (w * QUARTER_END_PULL) / 10);
+    }
+  }
+  return wonIn.map((m) => (seen > 0 ? m / seen : 0));
+}
+
+/** Stages a deal reaches only once its demo is held (runToClose). */
+const AFTER_DEMO = new Set(['Needs Analysis', 'Proposal/Price Quote', 'Negotiation/Review']);
+
 /** WAPE against the drawn outcome: months ahead pooled, quarters ahead pooled apart. */
 export interface OracleScore {
   wapeModel: number | null;
@@ -123,6 +207,8 @@ export interface OracleScore {
   quarters: { wapeModel: number | null; wapeOracle: number | null; ratio: number | null };
   /** The oracle that also knew each deal's drawn close date (months), for reference. */
   wapeOracleKnowingDates: number | null;
+  /** The first oracle, blind to what the stage says of the outcome: months, quarters. */
+  ignoringStage: { months: number | null; quarters: number | null };
 }
 
 function oracleScore(rows: OracleRow[]): OracleScore {
@@ -139,7 +225,11 @@ function oracleScore(rows: OracleRow[]): OracleScore {
     wapeOracle,
     ratio: ratio(wapeModel, wapeOracle),
     quarters: { wapeModel: qModel, wapeOracle: qOracle, ratio: ratio(qModel, qOracle) },
-    wapeOracleKnowingDates: wape(months, (r) => r.oracleKnowingDates)
+    wapeOracleKnowingDates: wape(months, (r) => r.oracleKnowingDates),
+    ignoringStage: {
+      months: wape(months, (r) => r.oracleIgnoringStage),
+      quarters: wape(quarters, (r) => r.oracleIgnoringStage)
+    }
   };
 }
 
@@ -194,7 +284,7 @@ async function oneSeed(
       to: monthStart(-1),
       seed: 1,
       leakageCheck: flags.leakageCheck,
-      options: { draws: flags.draws }
+      options: { draws: flags.draws, ...(flags.stageClock ? {} : { dwellBandsDays: [] }) }
     });
     const oracle = compareWithOracle(seed, flags, history, truth.rows);
     return { backtest, opportunities: history.opportunities.length, oracle };
@@ -213,7 +303,11 @@ function compareWithOracle(
   const f = forecast(history, {
     asOf: flags.asOf,
     rng: createRng(1),
-    options: { draws: flags.draws, horizon: { months: 3, quarters: 2, years: 0 } },
+    options: {
+      draws: flags.draws,
+      horizon: { months: 3, quarters: 2, years: 0 },
+      ...(flags.stageClock ? {} : { dwellBandsDays: [] })
+    },
     dimensions: ['Total']
   });
   const open = truthRows.filter((t) => t.open);
@@ -224,11 +318,19 @@ function compareWithOracle(
     endMs: Date.parse(`${e.period.end}T00:00:00.000Z`)
   }));
   const expected = spans.map(() => 0);
+  const ignoringStage = spans.map(() => 0);
   for (const t of open) {
     const cycle = model.daysToClose[t.segment] ?? { median: 60, sigmaLog: 0.5 };
     const shares = closeShares(Date.parse(t.cycleStart), cycle, asOfMs, spans);
     shares.forEach((share, i) => {
-      expected[i] = (expected[i] as number) + share * t.winProbability * t.amount;
+      ignoringStage[i] = (ignoringStage[i] as number) + share * t.winProbability * t.amount;
+    });
+    // Before the demo the stage says nothing the odds do not hold already.
+    const won = AFTER_DEMO.has(t.stage)
+      ? stageAwareShares(Date.parse(t.cycleStart), cycle, t.winProbability, t.stage, asOfMs, spans)
+      : shares.map((share) => share * t.winProbability);
+    won.forEach((share, i) => {
+      expected[i] = (expected[i] as number) + share * t.amount;
     });
   }
   return f.explanations.map((e, i) => {
@@ -240,6 +342,7 @@ function compareWithOracle(
       openDeals: closing.length,
       realized: closing.reduce((sum, t) => sum + (t.willWin ? t.amount : 0), 0),
       oracle: expected[i] as number,
+      oracleIgnoringStage: ignoringStage[i] as number,
       oracleKnowingDates: closing.reduce((sum, t) => sum + t.winProbability * t.amount, 0),
       model: e.openPipeline.expected
     };
@@ -322,16 +425,16 @@ export function formatDemo(result: DemoResult): string {
     `Leakage self-test: ${flags.leakageCheck ? (result.leakagePassed ? 'passed at every as-of date' : 'FAILED') : 'skipped (--no-leakage-check)'}.`,
     '',
     `Oracle comparison, open pipeline on ${flags.asOf} (deals open then; realized = the outcome the generator drew):`,
-    '| seed | period | open deals closing in it | realized | oracle | model (open pipeline) | oracle knowing close dates |',
-    '| ---- | ------ | -----------------------: | -------: | -----: | --------------------: | -------------------------: |'
+    '| seed | period | open deals closing in it | realized | oracle | model (open pipeline) | oracle knowing close dates | oracle blind to the stage |',
+    '| ---- | ------ | -----------------------: | -------: | -----: | --------------------: | -------------------------: | ----------------------: |'
   );
   for (const r of result.oracle.rows)
     out.push(
-      `| ${r.seed} | ${r.period} | ${r.openDeals} | ${money(r.realized)} | ${money(r.oracle)} | ${money(r.model)} | ${money(r.oracleKnowingDates)} |`
+      `| ${r.seed} | ${r.period} | ${r.openDeals} | ${money(r.realized)} | ${money(r.oracle)} | ${money(r.model)} | ${money(r.oracleKnowingDates)} | ${money(r.oracleIgnoringStage)} |`
     );
   const ratio = (x: number | null): string => (x === null ? '-' : x.toFixed(2));
   const scoreLines = (label: string, o: OracleScore): string[] => [
-    `${label}: months ahead pooled: model ${pct(o.wapeModel)}, oracle ${pct(o.wapeOracle)}, ratio ${ratio(o.ratio)} (target <= 1.2); quarters ahead pooled: model ${pct(o.quarters.wapeModel)}, oracle ${pct(o.quarters.wapeOracle)}, ratio ${ratio(o.quarters.ratio)}; an oracle that also knew each deal's drawn close date: ${pct(o.wapeOracleKnowingDates)} (months).`
+    `${label}: months ahead pooled: model ${pct(o.wapeModel)}, oracle ${pct(o.wapeOracle)}, ratio ${ratio(o.ratio)} (target <= 1.2); quarters ahead pooled: model ${pct(o.quarters.wapeModel)}, oracle ${pct(o.quarters.wapeOracle)}, ratio ${ratio(o.quarters.ratio)}; an oracle that also knew each deal's drawn close date: ${pct(o.wapeOracleKnowingDates)} (months); the first oracle, blind to what a deal's stage says of its outcome: ${pct(o.ignoringStage.months)} (months), ${pct(o.ignoringStage.quarters)} (quarters).`
   ];
   out.push(
     '',
@@ -350,6 +453,10 @@ async function main(): Promise<void> {
     .option('--months <n>', 'months backtested before the as-of date', '12')
     .option('--draws <n>', 'Monte Carlo draws', '10000')
     .option('--no-leakage-check', 'skip the leakage self-test')
+    .option(
+      '--no-stage-clock',
+      'stays in a stage memoryless (the model without dwell bands), for comparison'
+    )
     .option('--json', 'print the result as JSON', false)
     .parse(process.argv);
   const parsed = FlagsSchema.safeParse(program.opts());

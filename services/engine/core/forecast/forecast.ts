@@ -89,6 +89,8 @@ export interface PeriodExplanation {
     expected: number;
   };
   seasonality: { phase: string | null; factor: number };
+  /** How fast each segment's deals close against the average deal (1: as fast); empty with one segment. */
+  segmentSpeed: Array<{ segment: string; speed: number }>;
   calibration: { factor: number; widening: number; periods: number };
   expected: number;
   p10: number;
@@ -471,6 +473,14 @@ function explain(
       : 1;
   const phase = phaseName(period, ctx.options.seasonLength);
   const money = (x: number): string => Math.round(x).toLocaleString('en-US');
+  const segmentSpeed =
+    fit.speed.speed.length > 1
+      ? Array.from(fit.speed.speed, (speed, code) => ({
+          segment: k.dict.segment[code] ?? String(code),
+          speed
+        }))
+      : [];
+  const speeds = segmentSpeed.filter((row) => Math.abs(row.speed - 1) >= 0.05);
   const summary = [
     `${period.label}: expected ${money(total.expected)} (80% range ${money(total.p10)} to ${money(total.p90)}).`,
     `Already won: ${money(total.closedToDate)}.`,
@@ -479,6 +489,11 @@ function explain(
     phase
       ? `Season: ${phase} closes ${seasonalFactor.toFixed(2)}x what an average month's rates give.`
       : `Season: the month-of-cycle pushes make this period ${seasonalFactor.toFixed(2)}x what average months would give.`,
+    ...(speeds.length > 0
+      ? [
+          `Pace by segment (closes against the average deal): ${speeds.map((row) => `${row.segment} ${row.speed.toFixed(2)}x`).join(', ')}.`
+        ]
+      : []),
     months > 0
       ? `Track record: over the last ${months} ${period.type}s the model ran ${factor < 1 ? `${((1 / factor - 1) * 100).toFixed(0)}% high` : `${((factor - 1) * 100).toFixed(0)}% low`}, so it is scaled by ${factor.toFixed(2)}; ranges are ${widening.toFixed(2)}x the model's own spread to match past errors.`
       : factor !== 1 || widening !== 1
@@ -504,6 +519,7 @@ function explain(
       expected: newExpected
     },
     seasonality: { phase, factor: seasonalFactor },
+    segmentSpeed,
     calibration: { factor, widening, periods: months },
     expected: total.expected,
     p10: total.p10,

@@ -424,6 +424,16 @@ export function stageAt(k: KnownDeals, i: number, day: Day): number {
   return UNKNOWN_STAGE;
 }
 
+/** The day a deal entered the stage it has on `day` (its creation day when no row says). */
+export function stageEnteredAt(k: KnownDeals, i: number, day: Day): Day {
+  const from = k.history.offsets[i] as number;
+  let j = lastRowBefore(k, i, day);
+  if (j < 0) return k.created[i] as number;
+  const stage = k.history.stage[j] as number;
+  while (j - 1 >= from && (k.history.stage[j - 1] as number) === stage) j -= 1;
+  return Math.max(k.history.day[j] as number, k.created[i] as number);
+}
+
 export function amountAt(k: KnownDeals, i: number, day: Day): number {
   const from = k.history.offsets[i] as number;
   for (let j = lastRowBefore(k, i, day); j >= from; j -= 1) {

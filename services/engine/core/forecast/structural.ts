@@ -1,10 +1,12 @@
-import { amountAt, lowerBound, openAt, stageAt, type KnownDeals } from './known';
+import { amountAt, lowerBound, openAt, stageAt, stageEnteredAt, type KnownDeals } from './known';
+import { dwellSlotOf } from './dwell';
 import { monthIndexOfDay, phaseTable, type Day } from './dates';
 import {
   buildLexis,
   cohortCurve,
   cohortFrailty,
   curveTables,
+  segmentSpeed,
   fitHazards,
   makeAgeBands,
   type AgeBands,
@@ -60,7 +62,16 @@ export function prepareContext(k: KnownDeals, options: ForecastOptions): Context
     deals[i * DEAL_STRIDE + 4] =
       (k.history.offsets[i + 1] as number) - (k.history.offsets[i] as number);
   }
-  const lexis = buildLexis(k, bands, options.seasonLength, options.phasesPerMonth);
+  const dwellBands =
+    options.dwellBandsDays.length > 0 ? makeAgeBands(options.dwellBandsDays) : null;
+  const lexis = buildLexis(
+    k,
+    bands,
+    options.seasonLength,
+    options.phasesPerMonth,
+    dwellBands,
+    options.segmentClocks
+  );
   return { k, options, bands, lexis, tree, deals };
 }
 
@@ -72,6 +83,8 @@ export interface Fit {
   arrivals: Arrivals;
   /** Hazard multiplier per creation-month cohort (1 when cohorts do not differ). */
   frailty: { firstMonth: number; frailty: Float64Array; cv2: number };
+  /** Close and move rate multiplier per segment (code of dict.segment; 1 when segments do not differ). */
+  speed: { speed: Float64Array; cv2: number };
   /** Variance of each depth-1 bucket's close-rate multiplier (model uncertainty). */
   groupVariance: Float64Array;
 }
@@ -129,6 +142,9 @@ function fitWith(ctx: Context, origin: Day, sweep: ClosedSweep): Fit {
         frailty: new Float64Array(ctx.lexis.cohorts).fill(1),
         cv2: 0
       };
+  const speed = options.segmentSpeed
+    ? segmentSpeed(ctx.lexis, hazards, origin)
+    : { speed: new Float64Array(ctx.lexis.segments).fill(1), cv2: 0 };
   return {
     origin,
     hazards,
@@ -136,7 +152,8 @@ function fitWith(ctx: Context, origin: Day, sweep: ClosedSweep): Fit {
     values,
     arrivals: measureArrivals(ctx, origin),
     groupVariance,
-    frailty
+    frailty,
+    speed
   };
 }
 
@@ -226,7 +243,8 @@ export function expectAt(
   const np = periods.length;
   // Ascending deal index: the columns are then read in memory order.
   const open = openAt(k, origin);
-  const stages = k.dict.stage.length;
+  const strata = ctx.lexis.strata;
+  const stages = k.dict.stage.length * strata;
   const openWin = new Float64Array(open.length * np);
   const openValue = new Float64Array(open.length);
   const openValueVar = new Float64Array(open.length);
@@ -254,29 +272,38 @@ export function expectAt(
   let minCreated = origin;
   for (let j = 0; j < open.length; j += 1)
     minCreated = Math.min(minCreated, D[(open[j] as number) * DEAL_STRIDE] as number);
-  const slotOf = new Int32Array((origin - minCreated + 1) * stages).fill(-1);
+  // With the stage clock, deals of one cohort are told apart by their days in the stage too.
+  const dwellSlots = fit.hazards.dwell?.slots ?? 1;
+  const segments = fit.speed.speed.length;
+  const slotOf = new Int32Array((origin - minCreated + 1) * stages * dwellSlots * segments).fill(
+    -1
+  );
   let pool = new Float64Array(Math.max(16, 4 * np * 64));
   let slots = 0;
   const tablesByMonth = new Map<number, [CurveTables, CurveTables]>();
   const curve = new Float64Array(2 * np);
   const flat = new Float64Array(2 * np);
-  const cohortSlot = (stage: number, created: Day): number => {
-    const key = (created - minCreated) * stages + stage;
+  const cohortSlot = (stage: number, created: Day, dwell: number, segment: number): number => {
+    const key =
+      (((created - minCreated) * stages + stage) * dwellSlots + dwell) * segments + segment;
     let slot = slotOf[key] as number;
     if (slot >= 0) return slot;
     const month = monthIndexOfDay(created);
-    let tables = tablesByMonth.get(month);
+    const tablesKey = month * segments + segment;
+    let tables = tablesByMonth.get(tablesKey);
     if (!tables) {
-      const theta = fit.frailty.frailty[month - fit.frailty.firstMonth] ?? 1;
+      const theta =
+        (fit.frailty.frailty[month - fit.frailty.firstMonth] ?? 1) *
+        (fit.speed.speed[segment] ?? 1);
       tables = [
         curveTables(fit.hazards, theta, false),
         seasonal ? curveTables(fit.hazards, theta, true) : curveTables(fit.hazards, theta, false)
       ];
-      tablesByMonth.set(month, tables);
+      tablesByMonth.set(tablesKey, tables);
     }
-    cohortCurve(fit.hazards, ctx.bands, horizon, stage, created, origin, curve, tables[0]);
+    cohortCurve(fit.hazards, ctx.bands, horizon, stage, created, origin, curve, tables[0], dwell);
     if (seasonal)
-      cohortCurve(fit.hazards, ctx.bands, horizon, stage, created, origin, flat, tables[1]);
+      cohortCurve(fit.hazards, ctx.bands, horizon, stage, created, origin, flat, tables[1], dwell);
     if ((slots + 1) * 4 * np > pool.length) {
       const grown = new Float64Array(pool.length * 2);
       grown.set(pool);
@@ -293,7 +320,12 @@ export function expectAt(
   for (let j = 0; j < open.length; j += 1) {
     const i = open[j] as number;
     const r = i * DEAL_STRIDE;
-    const base = cohortSlot(k.useStages ? stageAt(k, i, origin) : 0, D[r] as number) * 4 * np;
+    const segment = segments > 1 ? (k.segment[i] as number) : 0;
+    const stage = (k.useStages ? stageAt(k, i, origin) : 0) * strata + (strata > 1 ? segment : 0);
+    const dwell = fit.hazards.dwell
+      ? dwellSlotOf(fit.hazards.dwell, origin, stageEnteredAt(k, i, origin))
+      : 0;
+    const base = cohortSlot(stage, D[r] as number, dwell, segment) * 4 * np;
     // An amount is known only from a stage-history row or, from the snapshot on, the export.
     const amount = (D[r + 4] as number) > 0 || origin >= k.snapshot ? amountAt(k, i, origin) : NaN;
     const p = D[r + 1] as number;
@@ -319,18 +351,29 @@ export function expectAt(
   }
 
   // New pipeline: a unit arrival rate started on every day of the horizon, summed.
-  const unit = new Float64Array(2 * np);
-  const unitFlat = new Float64Array(2 * np);
-  const flatNew = curveTables(fit.hazards, 1, true);
-  for (let day = origin; day < horizon.to; day += 1) {
-    cohortCurve(fit.hazards, ctx.bands, horizon, fit.arrivals.stage, day, day, curve);
-    if (seasonal)
-      cohortCurve(fit.hazards, ctx.bands, horizon, fit.arrivals.stage, day, day, flat, flatNew);
-    for (let x = 0; x < 2 * np; x += 1) {
-      unit[x] = (unit[x] as number) + (curve[x] as number);
-      unitFlat[x] = (unitFlat[x] as number) + (flat[x] as number);
+  // One unit curve per segment in the arrival sample (a new deal closes at its segment's speed).
+  const unitBySegment = new Map<number, { unit: Float64Array; unitFlat: Float64Array }>();
+  const unitOf = (segment: number): { unit: Float64Array; unitFlat: Float64Array } => {
+    const known = unitBySegment.get(segment);
+    if (known) return known;
+    const unit = new Float64Array(2 * np);
+    const unitFlat = new Float64Array(2 * np);
+    const theta = fit.speed.speed[segment] ?? 1;
+    const flatNew = curveTables(fit.hazards, theta, true);
+    const seasonalNew = curveTables(fit.hazards, theta, false);
+    const entry = fit.arrivals.stage * strata + (strata > 1 ? segment : 0);
+    for (let day = origin; day < horizon.to; day += 1) {
+      cohortCurve(fit.hazards, ctx.bands, horizon, entry, day, day, curve, seasonalNew);
+      if (seasonal) cohortCurve(fit.hazards, ctx.bands, horizon, entry, day, day, flat, flatNew);
+      for (let x = 0; x < 2 * np; x += 1) {
+        unit[x] = (unit[x] as number) + (curve[x] as number);
+        unitFlat[x] = (unitFlat[x] as number) + (flat[x] as number);
+      }
     }
-  }
+    const made = { unit, unitFlat };
+    unitBySegment.set(segment, made);
+    return made;
+  };
   const sample = fit.arrivals.sample;
   const perCombo = sample.length > 0 ? fit.arrivals.perDay / sample.length : 0;
   const newWins = new Float64Array(sample.length * np);
@@ -345,6 +388,9 @@ export function expectAt(
     newValueVar[j] = productVar[p] as number;
     newGroup[j] = D[r + 3] as number;
     const ratio = ratioOf(D[r + 2] as number);
+    const { unit, unitFlat } = unitOf(
+      segments > 1 ? (k.segment[sample[j] as number] as number) : 0
+    );
     for (let q = 0; q < np; q += 1) {
       const wins = perCombo * adjust(unit[2 * q] as number, unit[2 * q + 1] as number, ratio);
       newWins[j * np + q] = wins;

@@ -11,6 +11,14 @@ import {
   type PoissonChild
 } from './shrinkage';
 import { ForecastInputError } from './types';
+import {
+  addDwellExposure,
+  dwellSlots,
+  dwellTable,
+  fitDwell,
+  type DwellFit,
+  type DwellGrid
+} from './dwell';
 
 /**
  * Time to close as a piecewise-constant hazard (a life table on deal age), with two causes,
@@ -70,11 +78,19 @@ export interface Lexis {
   cohorts: number;
   cohortExposure: Int32Array;
   cohortCloses: Int32Array;
+  /** Grid stages per known stage: the segments when each runs its own clock, else 1. */
+  strata: number;
+  /** The same by the deal's segment (code of dict.segment): exposure [segment][band][day], closes [segment][day]. */
+  segments: number;
+  segmentExposure: Int32Array;
+  segmentCloses: Int32Array;
   /**
    * Stage changes of open deals (from the stage history): the last day spent in the old
    * stage (day - from), the old stage's cell (stage x band of that day) and the new stage.
    */
   moves: { day: Int32Array; cell: Int32Array; to: Int32Array; count: number };
+  /** The same exposure and events by days in the current stage (dwell.ts); null without stage history. */
+  dwell: DwellGrid | null;
 }
 
 /** Builds the grid from what is known at k.asOf; any origin <= asOf reads a prefix of it. */
@@ -82,7 +98,9 @@ export function buildLexis(
   k: KnownDeals,
   bands: AgeBands,
   seasonLength: number,
-  phasesPerMonth = 1
+  phasesPerMonth = 1,
+  dwellBands: AgeBands | null = null,
+  bySegment = false
 ): Lexis {
   if (k.observedFrom === null) {
     throw new ForecastInputError(
@@ -95,7 +113,10 @@ export function buildLexis(
   const to = k.asOf;
   const days = to - from;
   const stride = days + 1;
-  const stages = k.dict.stage.length;
+  // With `bySegment`, each segment runs its own clock: the grid's stages are (stage, segment)
+  // pairs, stage x strata + segment, so a segment's deals are judged by their own age bands.
+  const strata = bySegment ? Math.max(1, k.dict.segment.length) : 1;
+  const stages = k.dict.stage.length * strata;
   const nb = bands.count;
   const cells = stages * nb;
   // Grids are cell-major ([cell][day]): the deals of one cohort, visited in creation order,
@@ -129,11 +150,21 @@ export function buildLexis(
   const cohorts = Math.max(1, lastMonth - firstMonth + 1);
   const cohortDiff = new Int32Array(stride * cohorts * nb);
   const cohortCloses = new Int32Array(days * cohorts);
+  const segmentGroups = Math.max(1, k.dict.segment.length);
+  const segmentDiff = new Int32Array(stride * segmentGroups * nb);
+  const segmentCloses = new Int32Array(days * segmentGroups);
   // Age band of every age up to the last edge; older deals are in the open-ended last band.
   const lastEdge = edges.length > 0 ? (edges[edges.length - 1] as number) : 0;
   const bandOf = Int32Array.from({ length: lastEdge + 1 }, (_, age) => bands.bandOfAge(age));
   const openBand = edges.length;
   const { offsets, day: rowDays, stage: rowStages } = k.history;
+  // The stage clock only where stages are known day by day.
+  const dwellOn = dwellBands !== null && k.useStages && stages > 1 && rowDays.length > 0;
+  const D = dwellOn ? (dwellBands as AgeBands).count : 0;
+  const dwellDiff = new Int32Array(dwellOn ? stride * cells * D : 0);
+  const dwellCloses = new Int32Array(dwellOn ? days * stages * D : 0);
+  let moveBand = new Int32Array(dwellOn ? 1024 : 0);
+  let moveEntered = 0;
   let maxRows = 0;
   for (let i = 0; i < k.n; i += 1)
     maxRows = Math.max(maxRows, (offsets[i + 1] as number) - (offsets[i] as number));
@@ -155,11 +186,20 @@ export function buildLexis(
     moveDay[moves] = day;
     moveCell[moves] = cell;
     moveTo[moves] = to;
+    if (dwellOn) {
+      if (moves === moveBand.length) {
+        const b = new Int32Array(moveBand.length * 2);
+        b.set(moveBand);
+        moveBand = b;
+      }
+      moveBand[moves] = (dwellBands as AgeBands).bandOfAge(day + from - moveEntered);
+    }
     moves += 1;
   };
   const segStart = new Int32Array(maxRows + 1);
   const segEnd = new Int32Array(maxRows + 1);
   const segStage = new Int32Array(maxRows + 1);
+  const segEntered = new Int32Array(maxRows + 1);
   // In creation order, so that consecutive deals touch neighbouring cells of the grid.
   for (let j = 0; j < k.byCreated.length; j += 1) {
     const i = k.byCreated[j] as number;
@@ -169,17 +209,21 @@ export function buildLexis(
     const end = closeDay !== OPEN ? closeDay : to - 1;
     if (end < start) continue;
     const cohort = (monthOf[created - minCreated] as number) - firstMonth;
+    const segment = segmentGroups > 1 ? (k.segment[i] as number) : 0;
+    const stratum = strata > 1 ? segment : 0;
     // Stage segments from the stage history (one segment, stage 0, without history).
     let segments = 0;
     let stage = 0;
     let segmentStart = created;
+    let entered = created;
     const lastRow = (offsets[i + 1] as number) - 1;
     for (let r = offsets[i] as number; r <= lastRow; r += 1) {
       const rowDay = rowDays[r] as number;
       if (rowDay > segmentStart) {
         segStart[segments] = Math.max(segmentStart, start);
         segEnd[segments] = Math.min(rowDay - 1, end);
-        segStage[segments] = stage;
+        segStage[segments] = stage * strata + stratum;
+        segEntered[segments] = entered;
         segments += 1;
         // A move out of the stage, counted on the last day spent in it (if it was at risk in
         // the window then): the stage it moves to is the last one written that day.
@@ -189,19 +233,22 @@ export function buildLexis(
         const day = rowDay - 1;
         if (to !== stage && day >= start && day <= end) {
           const age = day - created;
+          moveEntered = entered;
           addMove(
             day - from,
-            stage * nb + (age > lastEdge ? openBand : (bandOf[age] as number)),
-            to
+            (stage * strata + stratum) * nb + (age > lastEdge ? openBand : (bandOf[age] as number)),
+            to * strata + stratum
           );
         }
       }
+      if ((rowStages[r] as number) !== stage) entered = Math.max(segmentStart, rowDay);
       stage = rowStages[r] as number;
       segmentStart = Math.max(segmentStart, rowDay);
     }
     segStart[segments] = Math.max(segmentStart, start);
     segEnd[segments] = end;
-    segStage[segments] = stage;
+    segStage[segments] = stage * strata + stratum;
+    segEntered[segments] = entered;
     segments += 1;
     for (let g = 0; g < segments; g += 1) {
       const a = segStart[g] as number;
@@ -222,21 +269,47 @@ export function buildLexis(
         const cell = (cellBase + band) * stride - from;
         diff[cell + s] = (diff[cell + s] as number) + 1;
         diff[cell + e + 1] = (diff[cell + e + 1] as number) - 1;
+        if (dwellOn)
+          addDwellExposure(
+            dwellDiff,
+            dwellBands as AgeBands,
+            cellBase + band,
+            stride,
+            from,
+            s,
+            e,
+            segEntered[g] as number
+          );
         const cc = (cohort * nb + band) * stride - from;
         cohortDiff[cc + s] = (cohortDiff[cc + s] as number) + 1;
         cohortDiff[cc + e + 1] = (cohortDiff[cc + e + 1] as number) - 1;
+        const sc = (segment * nb + band) * stride - from;
+        segmentDiff[sc + s] = (segmentDiff[sc + s] as number) + 1;
+        segmentDiff[sc + e + 1] = (segmentDiff[sc + e + 1] as number) - 1;
       }
     }
     if (closeDay !== OPEN) {
       const at = cohort * days + closeDay - from;
       cohortCloses[at] = (cohortCloses[at] as number) + 1;
+      const sa = segment * days + closeDay - from;
+      segmentCloses[sa] = (segmentCloses[sa] as number) + 1;
       const age = closeDay - created;
       const cell =
-        (stage * nb + (age > lastEdge ? openBand : (bandOf[age] as number))) * days +
+        ((stage * strata + stratum) * nb + (age > lastEdge ? openBand : (bandOf[age] as number))) *
+          days +
         closeDay -
         from;
       if (k.won[i]) won[cell] = (won[cell] as number) + 1;
       else lost[cell] = (lost[cell] as number) + 1;
+      if (dwellOn) {
+        const at =
+          ((stage * strata + stratum) * D +
+            (dwellBands as AgeBands).bandOfAge(closeDay - entered)) *
+            days +
+          closeDay -
+          from;
+        dwellCloses[at] = (dwellCloses[at] as number) + 1;
+      }
     }
   }
   return {
@@ -254,12 +327,25 @@ export function buildLexis(
     cohorts,
     cohortExposure: prefixCells(cohortDiff, cohorts * nb, days, stride),
     cohortCloses,
+    strata,
+    segments: segmentGroups,
+    segmentExposure: prefixCells(segmentDiff, segmentGroups * nb, days, stride),
+    segmentCloses,
     moves: {
       day: moveDay.subarray(0, moves),
       cell: moveCell.subarray(0, moves),
       to: moveTo.subarray(0, moves),
       count: moves
-    }
+    },
+    dwell: dwellOn
+      ? {
+          bands: dwellBands as AgeBands,
+          slots: dwellSlots(dwellBands as AgeBands),
+          exposure: prefixCells(dwellDiff, cells * D, days, stride),
+          closes: dwellCloses,
+          moveBand: moveBand.subarray(0, moves)
+        }
+      : null
   };
 }
 
@@ -308,6 +394,8 @@ export interface HazardModel {
    */
   leave: Float64Array | null;
   moveShare: Float64Array | null;
+  /** Multipliers by days in the current stage (dwell.ts); null without stage history. */
+  dwell: DwellFit | null;
 }
 
 /** Weight of a day `age` days before the origin: halves every halfLife days. */
@@ -441,6 +529,14 @@ export function fitHazards(lexis: Lexis, origin: Day, halfLifeDays: number): Haz
   const push = Float64Array.from({ length: phases }, (_, p) =>
     shrinkHazard(phaseObserved[p] as number, phaseExpected[p] as number, 1, cvPush)
   );
+  // Then each stage's own season over all its bands, shrunk toward 1: the push of a quarter's
+  // end can be a stage's story (deals waiting at the proposal close lost on its last days)
+  // while the stages before it close evenly, and one shared push would average them away.
+  const stagePhase = stagePhaseMultipliers(W, L, E, E2, stageBand, push, stages, bands, phases);
+  const parentOf = (p: number, c: number): number =>
+    (stageBand[c] as number) *
+    (push[p] as number) *
+    (stagePhase[Math.floor(c / bands) * phases + p] as number);
   const phaseChildren: PoissonChild[] = [];
   for (let p = 0; p < phases; p += 1)
     for (let c = 0; c < cells; c += 1)
@@ -449,7 +545,7 @@ export function fitHazards(lexis: Lexis, origin: Day, halfLifeDays: number): Haz
           (W[p * cells + c] as number) + (L[p * cells + c] as number),
           E[p * cells + c] as number,
           E2[p * cells + c] as number,
-          (stageBand[c] as number) * (push[p] as number)
+          parentOf(p, c)
         )
       );
   const cvPhase = phases > 1 ? gammaPoissonSpread(phaseChildren) : 0;
@@ -513,7 +609,7 @@ export function fitHazards(lexis: Lexis, origin: Day, halfLifeDays: number): Haz
         const rate = shrinkHazard(
           (W[p * cells + c] as number) + (L[p * cells + c] as number),
           E[p * cells + c] as number,
-          (stageBand[c] as number) * (push[p] as number),
+          parentOf(p, c),
           cvPhase
         );
         closeProb[out] = 1 - Math.exp(-rate);
@@ -530,6 +626,10 @@ export function fitHazards(lexis: Lexis, origin: Day, halfLifeDays: number): Haz
     pooledRate[x] = e > 0 ? (pooledRate[x] as number) / e : (stageBand[b] as number);
   }
   const moves = fitMoves(lexis, last, weights, E, E2, cells, phases);
+  const dwell =
+    lexis.dwell && moves
+      ? fitDwell(lexis.dwell, lexis, last, weights, closeProb, moves.leave)
+      : null;
   return {
     stages,
     bands,
@@ -544,8 +644,46 @@ export function fitHazards(lexis: Lexis, origin: Day, halfLifeDays: number): Haz
     spread: { stage: cvStage, push: cvPush, phase: cvPhase },
     push,
     leave: moves?.leave ?? null,
-    moveShare: moves?.share ?? null
+    moveShare: moves?.share ?? null,
+    dwell
   };
+}
+
+/** Close-rate multiplier per stage x phase beyond the shared push: observed over expected, shrunk toward 1. */
+function stagePhaseMultipliers(
+  W: Float64Array,
+  L: Float64Array,
+  E: Float64Array,
+  E2: Float64Array,
+  stageBand: Float64Array,
+  push: Float64Array,
+  stages: number,
+  bands: number,
+  phases: number
+): Float64Array {
+  const cells = stages * bands;
+  const observed = new Float64Array(stages * phases);
+  const expected = new Float64Array(stages * phases);
+  const expected2 = new Float64Array(stages * phases);
+  for (let p = 0; p < phases; p += 1)
+    for (let c = 0; c < cells; c += 1) {
+      const sp = Math.floor(c / bands) * phases + p;
+      const x = p * cells + c;
+      const rate = (stageBand[c] as number) * (push[p] as number);
+      observed[sp] = (observed[sp] as number) + (W[x] as number) + (L[x] as number);
+      expected[sp] = (expected[sp] as number) + (E[x] as number) * rate;
+      expected2[sp] = (expected2[sp] as number) + (E2[x] as number) * rate;
+    }
+  if (phases < 2 || stages < 2) return new Float64Array(stages * phases).fill(1);
+  const children = Array.from({ length: stages * phases }, (_, sp) =>
+    effectivePoisson(observed[sp] as number, expected[sp] as number, expected2[sp] as number, 1)
+  );
+  const cv = gammaPoissonSpread(children);
+  return Float64Array.from({ length: stages * phases }, (_, sp) =>
+    (expected[sp] as number) > 0
+      ? shrinkHazard(observed[sp] as number, expected[sp] as number, 1, cv)
+      : 1
+  );
 }
 
 /**
@@ -682,41 +820,87 @@ export function cohortFrailty(
   model: HazardModel,
   origin: Day
 ): { firstMonth: number; frailty: Float64Array; cv2: number } {
-  const { cohorts, bands } = lexis;
-  const phases = model.phases;
-  const last = Math.min(origin, lexis.to) - lexis.from;
-  const observed = new Float64Array(cohorts);
-  const expected = new Float64Array(cohorts);
-  const days = lexis.to - lexis.from;
-  for (let c = 0; c < cohorts; c += 1) {
-    for (let d = 0; d < last; d += 1)
-      observed[c] = (observed[c] as number) + (lexis.cohortCloses[c * days + d] as number);
-    let e = 0;
-    for (let b = 0; b < bands; b += 1) {
-      const row = (c * bands + b) * (days + 1);
-      for (let d = 0; d < last; d += 1) {
-        const x = lexis.cohortExposure[row + d] as number;
-        if (x !== 0) e += x * (model.pooledRate[b * phases + (lexis.phase[d] as number)] as number);
-      }
-    }
-    expected[c] = e;
-  }
   // Cohorts created before the export's window are survivors selected by the window itself
   // (their early closes are missing); they neither inform the spread nor get a frailty.
   const firstFull =
     monthIndexOfDay(lexis.from) +
     (lexis.phase.length > 0 && isMonthStart(lexis.from) ? 0 : 1) -
     lexis.cohortFirstMonth;
+  const { multiplier, cv2 } = groupMultipliers(
+    lexis,
+    model,
+    origin,
+    lexis.cohorts,
+    lexis.cohortExposure,
+    lexis.cohortCloses,
+    Math.max(0, firstFull)
+  );
+  return { firstMonth: lexis.cohortFirstMonth, frailty: multiplier, cv2 };
+}
+
+/**
+ * Speed of each segment: deals of a segment close at its multiplier of the fitted rates (an
+ * enterprise deal takes months where a small-business deal takes weeks, at the same age and
+ * stage). Observed closes over those the pooled rates expect of the segment's exposure,
+ * shrunk toward 1 (gamma-Poisson), as the cohort frailty.
+ */
+export function segmentSpeed(
+  lexis: Lexis,
+  model: HazardModel,
+  origin: Day
+): { speed: Float64Array; cv2: number } {
+  if (lexis.segments < 2) return { speed: new Float64Array(lexis.segments).fill(1), cv2: 0 };
+  const { multiplier, cv2 } = groupMultipliers(
+    lexis,
+    model,
+    origin,
+    lexis.segments,
+    lexis.segmentExposure,
+    lexis.segmentCloses,
+    0
+  );
+  return { speed: multiplier, cv2 };
+}
+
+/** Observed / expected closes per group before `origin`, shrunk toward 1; groups before `firstUsable` stay at 1. */
+function groupMultipliers(
+  lexis: Lexis,
+  model: HazardModel,
+  origin: Day,
+  groups: number,
+  exposure: Int32Array,
+  closes: Int32Array,
+  firstUsable: number
+): { multiplier: Float64Array; cv2: number } {
+  const { bands } = lexis;
+  const phases = model.phases;
+  const last = Math.min(origin, lexis.to) - lexis.from;
+  const observed = new Float64Array(groups);
+  const expected = new Float64Array(groups);
+  const days = lexis.to - lexis.from;
+  for (let c = 0; c < groups; c += 1) {
+    for (let d = 0; d < last; d += 1)
+      observed[c] = (observed[c] as number) + (closes[c * days + d] as number);
+    let e = 0;
+    for (let b = 0; b < bands; b += 1) {
+      const row = (c * bands + b) * (days + 1);
+      for (let d = 0; d < last; d += 1) {
+        const x = exposure[row + d] as number;
+        if (x !== 0) e += x * (model.pooledRate[b * phases + (lexis.phase[d] as number)] as number);
+      }
+    }
+    expected[c] = e;
+  }
   const children: PoissonChild[] = [];
-  for (let c = Math.max(0, firstFull); c < cohorts; c += 1)
+  for (let c = firstUsable; c < groups; c += 1)
     children.push({ events: observed[c] as number, exposure: expected[c] as number, parent: 1 });
   const cv2 = gammaPoissonSpread(children);
-  const frailty = new Float64Array(cohorts).fill(1);
-  for (let c = Math.max(0, firstFull); c < cohorts; c += 1) {
+  const multiplier = new Float64Array(groups).fill(1);
+  for (let c = firstUsable; c < groups; c += 1) {
     if ((expected[c] as number) > 0)
-      frailty[c] = shrinkHazard(observed[c] as number, expected[c] as number, 1, cv2);
+      multiplier[c] = shrinkHazard(observed[c] as number, expected[c] as number, 1, cv2);
   }
-  return { firstMonth: lexis.cohortFirstMonth, frailty, cv2 };
+  return { multiplier, cv2 };
 }
 
 export interface CurveTables {
@@ -724,6 +908,9 @@ export interface CurveTables {
   winShare: Float64Array;
   /** Daily probability of moving on from a stage (the model's, scaled by the frailty). */
   leave?: Float64Array | null;
+  /** With the stage clock: the same by dwell band, [stage][band][phase][dwell band]. */
+  closeDwell?: Float64Array | null;
+  leaveDwell?: Float64Array | null;
 }
 
 /**
@@ -733,10 +920,20 @@ export interface CurveTables {
 export function curveTables(model: HazardModel, frailty: number, noPhase: boolean): CurveTables {
   const base = noPhase ? model.closeProbNoPhase : model.closeProb;
   const winShare = noPhase ? model.winShareNoPhase : model.winShare;
-  if (frailty === 1) return { closeProb: base, winShare, leave: model.leave };
   // A slower cohort is slower at every step: closing, and moving on to the next stage.
   const scale = (q: number): number => 1 - Math.pow(1 - q, frailty);
-  return { closeProb: base.map(scale), winShare, leave: model.leave?.map(scale) ?? null };
+  const closeProb = frailty === 1 ? base : base.map(scale);
+  const leave = frailty === 1 ? model.leave : (model.leave?.map(scale) ?? null);
+  const dwell = model.dwell;
+  if (!dwell || !leave || !dwell.leave) return { closeProb, winShare, leave };
+  const D = dwell.bands.count;
+  return {
+    closeProb,
+    winShare,
+    leave,
+    closeDwell: dwellTable(closeProb, dwell.close, model.stages, model.bands, model.phases, D),
+    leaveDwell: dwellTable(leave, dwell.leave, model.stages, model.bands, model.phases, D)
+  };
 }
 
 /** Decay-weighted successes k of n trials, with n2 = sum of squared weights of the trials. */
@@ -788,8 +985,24 @@ export function cohortCurve(
   created: Day,
   startDay: Day,
   out: Float64Array,
-  tables: CurveTables = { closeProb: model.closeProb, winShare: model.winShare }
+  tables: CurveTables = { closeProb: model.closeProb, winShare: model.winShare },
+  dwellSlot = 0
 ): void {
+  if (model.leave && model.moveShare && model.dwell && tables.closeDwell && tables.leaveDwell) {
+    dwellCurve(
+      model,
+      model.dwell,
+      bands,
+      horizon,
+      stage,
+      created,
+      startDay,
+      out,
+      tables,
+      dwellSlot
+    );
+    return;
+  }
   if (model.leave && model.moveShare) {
     stagedCurve(model, bands, horizon, stage, created, startDay, out, tables);
     return;
@@ -880,6 +1093,91 @@ function stagedCurve(
       mass[s] = m;
     }
     for (let s = 0; s < S; s += 1) mass[s] = (mass[s] as number) + (moved[s] as number);
+    alive -= closing;
+    for (let p = 0; p < np; p += 1) {
+      const period = periods[p] as { start: Day; end: Day };
+      if (day >= period.start && day < period.end) {
+        out[2 * p] = (out[2 * p] as number) + closing;
+        out[2 * p + 1] = (out[2 * p + 1] as number) + winning;
+      }
+    }
+    if (alive < 1e-12) break;
+  }
+}
+
+let dwellMass = new Float64Array(64);
+
+/**
+ * The staged curve with the stage clock: each stage's mass is kept by days in the stage (one
+ * slot per day up to the last dwell edge, then one open-ended slot), so its close and move
+ * rates follow the dwell multipliers. A deal that moves enters the new stage at dwell 0.
+ */
+function dwellCurve(
+  model: HazardModel,
+  dwell: DwellFit,
+  bands: AgeBands,
+  horizon: Horizon,
+  stage: number,
+  created: Day,
+  startDay: Day,
+  out: Float64Array,
+  tables: CurveTables,
+  startSlot: number
+): void {
+  out.fill(0);
+  const S = model.stages;
+  const nb = model.bands;
+  const phases = model.phases;
+  const K = dwell.slots;
+  const D = dwell.bands.count;
+  const closeP = tables.closeDwell as Float64Array;
+  const leaveP = tables.leaveDwell as Float64Array;
+  const moveShare = model.moveShare as Float64Array;
+  const { winShare } = tables;
+  const periods = horizon.periods;
+  const np = periods.length;
+  if (dwellMass.length < S * K) dwellMass = new Float64Array(S * K);
+  if (stageMoved.length < S) stageMoved = new Float64Array(S);
+  const mass = dwellMass;
+  const moved = stageMoved;
+  mass.fill(0, 0, S * K);
+  mass[stage * K + Math.min(startSlot, K - 1)] = 1;
+  const bandOfSlot = Int32Array.from({ length: K }, (_, slot) => dwell.bands.bandOfAge(slot));
+  let alive = 1;
+  for (let day = startDay; day < horizon.to; day += 1) {
+    const band = bands.bandOfAge(day - created);
+    const phase = horizon.phase[day - horizon.from] as number;
+    let closing = 0;
+    let winning = 0;
+    moved.fill(0, 0, S);
+    for (let s = 0; s < S; s += 1) {
+      const c = s * nb + band;
+      const cell = c * phases + phase;
+      const share = winShare[cell] as number;
+      const row = s * K;
+      // From the longest dwell down, so each slot's survivors step one day on in place.
+      for (let slot = K - 1; slot >= 0; slot -= 1) {
+        let m = mass[row + slot] as number;
+        if (m <= 0) continue;
+        const x = cell * D + (bandOfSlot[slot] as number);
+        const closed = m * (closeP[x] as number);
+        closing += closed;
+        winning += closed * share;
+        m -= closed;
+        const going = m * (leaveP[x] as number);
+        if (going > 0) {
+          for (let to = 0; to < S; to += 1) {
+            const part = moveShare[c * S + to] as number;
+            if (part > 0) moved[to] = (moved[to] as number) + going * part;
+          }
+          m -= going;
+        }
+        mass[row + slot] = 0;
+        const next = slot + 1 < K ? slot + 1 : slot;
+        mass[row + next] = (mass[row + next] as number) + m;
+      }
+    }
+    for (let s = 0; s < S; s += 1) mass[s * K] = (mass[s * K] as number) + (moved[s] as number);
     alive -= closing;
     for (let p = 0; p < np; p += 1) {
       const period = periods[p] as { start: Day; end: Day };

@@ -119,6 +119,18 @@ export const ForecastOptionsSchema = z.object({
     .array(z.number().int().positive())
     .min(1)
     .default([7, 14, 30, 45, 60, 75, 90, 105, 120, 135, 150, 180, 240, 365, 540, 730]),
+  /**
+   * Upper edges of the bands of days spent in the current stage (the stage clock, dwell.ts),
+   * used where the history has stage changes; empty: stays in a stage are memoryless.
+   */
+  dwellBandsDays: z
+    .array(z.number().int().positive().max(120))
+    .max(20)
+    .default([3, 6, 9, 12, 16, 21, 28]),
+  /** Let each segment close at its own speed (measured), not at the average deal's. */
+  segmentSpeed: z.boolean().default(true),
+  /** Give each segment its own time-to-close curves (age bands, stages), shrunk toward the pooled ones. */
+  segmentClocks: z.boolean().default(true),
   /** Let creation-month cohorts that closed slower (or faster) than expected keep doing so. */
   cohortFrailty: z.boolean().default(true),
   /** Window over which the arrival rate of new deals is measured. */
