@@ -675,15 +675,20 @@ function stagePhaseMultipliers(
       expected2[sp] = (expected2[sp] as number) + (E2[x] as number) * rate;
     }
   if (phases < 2 || stages < 2) return new Float64Array(stages * phases).fill(1);
-  const children = Array.from({ length: stages * phases }, (_, sp) =>
-    effectivePoisson(observed[sp] as number, expected[sp] as number, expected2[sp] as number, 1)
-  );
-  const cv = gammaPoissonSpread(children);
-  return Float64Array.from({ length: stages * phases }, (_, sp) =>
-    (expected[sp] as number) > 0
-      ? shrinkHazard(observed[sp] as number, expected[sp] as number, 1, cv)
-      : 1
-  );
+  // Each stage's season is judged against its own phases (as the moves' in fitMoves).
+  const out = new Float64Array(stages * phases).fill(1);
+  for (let s = 0; s < stages; s += 1) {
+    const children: PoissonChild[] = [];
+    for (let sp = s * phases; sp < (s + 1) * phases; sp += 1)
+      children.push(
+        effectivePoisson(observed[sp] as number, expected[sp] as number, expected2[sp] as number, 1)
+      );
+    const cv = gammaPoissonSpread(children);
+    for (let sp = s * phases; sp < (s + 1) * phases; sp += 1)
+      if ((expected[sp] as number) > 0)
+        out[sp] = shrinkHazard(observed[sp] as number, expected[sp] as number, 1, cv);
+  }
+  return out;
 }
 
 /**
@@ -777,20 +782,25 @@ function fitMoves(
       expected2[sp] =
         (expected2[sp] as number) + (E2[p * cells + c] as number) * (total[c] as number);
     }
-  const children: PoissonChild[] = [];
-  for (let sp = 0; sp < stages * phases; sp += 1) {
-    if (!((expected[sp] as number) > 0)) continue;
-    const scale =
-      (outByPhase2[sp] as number) > 0 && (outByPhase[sp] as number) > 0
-        ? (outByPhase[sp] as number) / (outByPhase2[sp] as number)
-        : (expected[sp] as number) / Math.max(1e-12, expected2[sp] as number);
-    children.push({
-      events: (outByPhase[sp] as number) * scale,
-      exposure: (expected[sp] as number) * scale,
-      parent: 1
-    });
+  // Each stage's season is judged against its own phases: stages that move evenly through the
+  // quarter say nothing of how much the proposal stage waits for the quarter's end.
+  const cvPhase = new Float64Array(stages);
+  for (let s = 0; s < stages && phases > 1; s += 1) {
+    const children: PoissonChild[] = [];
+    for (let sp = s * phases; sp < (s + 1) * phases; sp += 1) {
+      if (!((expected[sp] as number) > 0)) continue;
+      const scale =
+        (outByPhase2[sp] as number) > 0 && (outByPhase[sp] as number) > 0
+          ? (outByPhase[sp] as number) / (outByPhase2[sp] as number)
+          : (expected[sp] as number) / Math.max(1e-12, expected2[sp] as number);
+      children.push({
+        events: (outByPhase[sp] as number) * scale,
+        exposure: (expected[sp] as number) * scale,
+        parent: 1
+      });
+    }
+    cvPhase[s] = gammaPoissonSpread(children);
   }
-  const cvPhase = phases > 1 ? gammaPoissonSpread(children) : 0;
   const leave = new Float64Array(cells * phases);
   const share = new Float64Array(cells * stages);
   for (let c = 0; c < cells; c += 1) {
@@ -799,7 +809,12 @@ function fitMoves(
     const s = Math.floor(c / bands);
     for (let p = 0; p < phases; p += 1) {
       const sp = s * phases + p;
-      const push = shrinkHazard(outByPhase[sp] as number, expected[sp] as number, 1, cvPhase);
+      const push = shrinkHazard(
+        outByPhase[sp] as number,
+        expected[sp] as number,
+        1,
+        cvPhase[s] as number
+      );
       leave[c * phases + p] = 1 - Math.exp(-t * push);
     }
     for (let to = 0; to < stages; to += 1)
