@@ -9,6 +9,7 @@ import { runAssignment, type AssignRunOptions, type AssignRunResult, type Ledger
 import { catchUpSweep, rebalance, reentry } from './jobs';
 import { orgNames } from '../../org/names';
 import { moveCustomers, processDispositions, type MovementResult } from './movementRun';
+import { IdBatcher } from '../../jobs/batcher';
 import { Coalescer } from './runs';
 import { EventLatency } from './latency';
 
@@ -41,6 +42,7 @@ export class AssignmentEngine {
   private readonly latency = new EventLatency();
   private readonly runs = new Map<string, Coalescer<AssignRunResult>>();
   private readonly turns = new Map<string, Promise<void>>();
+  private readonly moveBatches = new IdBatcher<MovementResult[]>((ids) => this.moveInChunks(ids));
   readonly entryStation: string;
   readonly stations: string[];
   private readonly clock: () => Date;
@@ -122,11 +124,42 @@ export class AssignmentEngine {
     return result;
   }
 
+  /**
+   * Hands new dispositions to the coalesced movement without waiting for it: the channel
+   * delivers one event at a time, so waiting here would give every event a run of its own and
+   * a floor logging five dispositions a second would fall behind. Moves are crash safe anyway:
+   * a disposition is stamped processed only once its move is written, and the Catch Up Sweep
+   * (at start and as a job) moves whatever is left. A failed batch is retried with the next,
+   * and reported through the engine's event-error log with the next event.
+   */
+  acceptDispositions(ids: readonly string[]): void {
+    if (ids.length > 0) this.moveBatches.add(ids).catch(() => undefined);
+    const failure = this.moveBatches.takeFailure();
+    if (failure) {
+      const retried = failure.ids.length - failure.gaveUp.length;
+      const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
+      throw new Error(`movement: moving the assets of ${failure.ids.length} dispositions failed (${reason}); ${retried} retried, ${failure.gaveUp.length} left to the Catch Up Sweep (job or restart)`);
+    }
+  }
+
+  /** Resolves once every disposition handed to `acceptDispositions` has been moved (or given up). */
+  movesSettled(): Promise<void> {
+    return this.moveBatches.idle();
+  }
+
+  private async moveInChunks(ids: readonly string[]): Promise<MovementResult[]> {
+    const results: MovementResult[] = [];
+    // processDispositions reads at most 1,000 dispositions a run.
+    for (let at = 0; at < ids.length; at += 1000) results.push(await this.move(ids.slice(at, at + 1000)));
+    return results;
+  }
+
   sweep(): ReturnType<typeof catchUpSweep> {
     return catchUpSweep(this.client, { now: this.clock(), stations: this.stations, unassignedOwnerId: this.unassignedOwnerId, assignAt: (station, extra) => (extra ? this.assignNow(station, extra) : this.assign(station)) });
   }
 
   async idle(): Promise<void> {
+    await this.moveBatches.idle();
     await Promise.all([...this.runs.values()].map((runner) => runner.idle()));
   }
 
@@ -217,10 +250,7 @@ export class AssignmentEngine {
       },
       {
         channel: dispositionChannel,
-        handle: async (message) => {
-          const ids = creates(message);
-          if (ids && ids.length > 0) await this.move(ids);
-        }
+        handle: async (message) => this.acceptDispositions(creates(message) ?? [])
       }
     ];
   }
@@ -243,6 +273,10 @@ export function assignmentFeature(options: AssignmentFeatureOptions = {}): Engin
     listeners: (client) => engineFor(client).listeners(),
     onStart: async (client) => {
       await engineFor(client).sweep();
+    },
+    // Dispositions accepted from events but not yet moved are moved before the engine stops.
+    onStop: async (client) => {
+      await engines.get(client)?.movesSettled();
     }
   };
 }

@@ -18,7 +18,7 @@ import {
 import type { OrgClient } from '../../org/connection';
 import { changeEventHeaderSchema, type StreamingMessage } from '../../org/streaming';
 import { writeRecords, type WriteOp, type WriteReport } from '../../org/writes';
-import { IdBatcher, type BatchFailure } from './batcher';
+import { IdBatcher, type BatchFailure } from '../../jobs/batcher';
 import { EntryLedger, type ClosedStatus, type EntryRecord } from './entries';
 import { orgNames, type OrgNames } from '../../org/names';
 import { readFloor, readLeads } from './reads';
