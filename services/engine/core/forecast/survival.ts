@@ -164,7 +164,6 @@ export function buildLexis(
   const dwellDiff = new Int32Array(dwellOn ? stride * cells * D : 0);
   const dwellCloses = new Int32Array(dwellOn ? days * stages * D : 0);
   let moveBand = new Int32Array(dwellOn ? 1024 : 0);
-  let moveEntered = 0;
   let maxRows = 0;
   for (let i = 0; i < k.n; i += 1)
     maxRows = Math.max(maxRows, (offsets[i + 1] as number) - (offsets[i] as number));
@@ -172,7 +171,8 @@ export function buildLexis(
   let moveCell = new Int32Array(1024);
   let moveTo = new Int32Array(1024);
   let moves = 0;
-  const addMove = (day: Day, cell: number, to: number): void => {
+  /** A move on `day` (day - from) out of the stage cell `cell`, which the deal entered on `entered`. */
+  const addMove = (day: Day, cell: number, to: number, entered: Day): void => {
     if (moves === moveDay.length) {
       const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
         const b = new Int32Array(a.length * 2);
@@ -192,7 +192,7 @@ export function buildLexis(
         b.set(moveBand);
         moveBand = b;
       }
-      moveBand[moves] = (dwellBands as AgeBands).bandOfAge(day + from - moveEntered);
+      moveBand[moves] = (dwellBands as AgeBands).bandOfAge(day + from - entered);
     }
     moves += 1;
   };
@@ -233,11 +233,11 @@ export function buildLexis(
         const day = rowDay - 1;
         if (to !== stage && day >= start && day <= end) {
           const age = day - created;
-          moveEntered = entered;
           addMove(
             day - from,
             (stage * strata + stratum) * nb + (age > lastEdge ? openBand : (bandOf[age] as number)),
-            to * strata + stratum
+            to * strata + stratum,
+            entered
           );
         }
       }
