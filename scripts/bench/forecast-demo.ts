@@ -83,6 +83,31 @@ const HOUR_MS = 3_600_000;
 const CYCLE_POINTS = 2000;
 
 /**
+ * Every close time the generator's drawClose can give a deal whose clock started at `startMs`,
+ * with its probability: close = start + max(1, LN(median, sigma)) days (at CYCLE_POINTS quantile
+ * points); with probability QUARTER_END_PULL it is moved to max(close, quarter end - U{1..10}
+ * days + 15 h).
+ */
+function eachClose(
+  startMs: number,
+  cycle: { median: number; sigmaLog: number },
+  visit: (closeMs: number, weight: number) => void
+): void {
+  for (let j = 0; j < CYCLE_POINTS; j += 1) {
+    const z = inverseNormal((j + 0.5) / CYCLE_POINTS);
+    const days = Math.max(1, Math.exp(Math.log(cycle.median) + cycle.sigmaLog * z));
+    const natural = Math.floor((startMs + days * DAY_MS) / 60_000) * 60_000;
+    const w = 1 / CYCLE_POINTS;
+    visit(natural, w * (1 - QUARTER_END_PULL));
+    const quarterEnd = quarterOf(natural).endMs;
+    for (let u = 1; u <= 10; u += 1) {
+      const pulled = Math.max(natural, quarterEnd - u * DAY_MS + 15 * HOUR_MS);
+      visit(Math.floor(pulled / 60_000) * 60_000, (w * QUARTER_END_PULL) / 10);
+    }
+  }
+}
+
+/**
  * P(close date in each period | still open at asOf) of a deal whose close clock started at
  * `startMs`, from the generator's drawClose: close = start + max(1, LN(median, sigma)) days; with
  * probability QUARTER_END_PULL it is moved to max(close, quarter end - U{1..10} days + 15 h).
@@ -104,18 +129,7 @@ function closeShares(
       if (day >= p.startMs && day < p.endMs) mass[i] = (mass[i] as number) + weight;
     });
   };
-  for (let j = 0; j < CYCLE_POINTS; j += 1) {
-    const z = inverseNormal((j + 0.5) / CYCLE_POINTS);
-    const days = Math.max(1, Math.exp(Math.log(cycle.median) + cycle.sigmaLog * z));
-    const natural = Math.floor((startMs + days * DAY_MS) / 60_000) * 60_000;
-    const w = 1 / CYCLE_POINTS;
-    add(natural, w * (1 - QUARTER_END_PULL));
-    const quarterEnd = quarterOf(natural).endMs;
-    for (let u = 1; u <= 10; u += 1) {
-      const pulled = Math.max(natural, quarterEnd - u * DAY_MS + 15 * HOUR_MS);
-      add(Math.floor(pulled / 60_000) * 60_000, (w * QUARTER_END_PULL) / 10);
-    }
-  }
+  eachClose(startMs, cycle, add);
   return mass.map((m) => (open > 0 ? m / open : 0));
 }
 
@@ -181,18 +195,7 @@ function stageAwareShares(
       });
     }
   };
-  for (let j = 0; j < CYCLE_POINTS; j += 1) {
-    const z = inverseNormal((j + 0.5) / CYCLE_POINTS);
-    const days = Math.max(1, Math.exp(Math.log(cycle.median) + cycle.sigmaLog * z));
-    const natural = Math.floor((startMs + days * DAY_MS) / 60_000) * 60_000;
-    const w = 1 / CYCLE_POINTS;
-    add(natural, w * (1 - QUARTER_END_PULL));
-    const quarterEnd = quarterOf(natural).endMs;
-    for (let u = 1; u <= 10; u += 1) {
-      const pulled = Math.max(natural, quarterEnd - u * DAY_MS + 15 * HOUR_MS);
-      add(Math.floor(pulled / 60_000) * 60_000, (w * QUARTER_END_PULL) / 10);
-    }
-  }
+  eachClose(startMs, cycle, add);
   return wonIn.map((m) => (seen > 0 ? m / seen : 0));
 }
 

@@ -1003,23 +1003,8 @@ export function cohortCurve(
   tables: CurveTables = { closeProb: model.closeProb, winShare: model.winShare },
   dwellSlot = 0
 ): void {
-  if (model.leave && model.moveShare && model.dwell && tables.closeDwell && tables.leaveDwell) {
-    dwellCurve(
-      model,
-      model.dwell,
-      bands,
-      horizon,
-      stage,
-      created,
-      startDay,
-      out,
-      tables,
-      dwellSlot
-    );
-    return;
-  }
   if (model.leave && model.moveShare) {
-    stagedCurve(model, bands, horizon, stage, created, startDay, out, tables);
+    stagedCurve(model, bands, horizon, stage, created, startDay, out, tables, dwellSlot);
     return;
   }
   out.fill(0);
@@ -1046,90 +1031,19 @@ export function cohortCurve(
   }
 }
 
-let stageMass = new Float64Array(8);
 let stageMoved = new Float64Array(8);
-
-/**
- * The same curve when deals change stage: the deal's probability is spread over the stages
- * (it starts in `stage`), and each day every stage's share may close (at that stage's hazard
- * and win share) or move on to another stage (leave x moveShare).
- */
-function stagedCurve(
-  model: HazardModel,
-  bands: AgeBands,
-  horizon: Horizon,
-  stage: number,
-  created: Day,
-  startDay: Day,
-  out: Float64Array,
-  tables: CurveTables
-): void {
-  out.fill(0);
-  const S = model.stages;
-  const nb = model.bands;
-  const phases = model.phases;
-  const leave = tables.leave ?? (model.leave as Float64Array);
-  const moveShare = model.moveShare as Float64Array;
-  const { closeProb, winShare } = tables;
-  const periods = horizon.periods;
-  const np = periods.length;
-  if (stageMass.length < S) {
-    stageMass = new Float64Array(S);
-    stageMoved = new Float64Array(S);
-  }
-  const mass = stageMass;
-  const moved = stageMoved;
-  mass.fill(0, 0, S);
-  mass[stage] = 1;
-  let alive = 1;
-  for (let day = startDay; day < horizon.to; day += 1) {
-    const band = bands.bandOfAge(day - created);
-    const phase = horizon.phase[day - horizon.from] as number;
-    let closing = 0;
-    let winning = 0;
-    moved.fill(0, 0, S);
-    for (let s = 0; s < S; s += 1) {
-      let m = mass[s] as number;
-      if (m <= 0) continue;
-      const c = s * nb + band;
-      const cell = c * phases + phase;
-      const closed = m * (closeProb[cell] as number);
-      closing += closed;
-      winning += closed * (winShare[cell] as number);
-      m -= closed;
-      const going = m * (leave[c * phases + phase] as number);
-      if (going > 0) {
-        for (let to = 0; to < S; to += 1) {
-          const share = moveShare[c * S + to] as number;
-          if (share > 0) moved[to] = (moved[to] as number) + going * share;
-        }
-        m -= going;
-      }
-      mass[s] = m;
-    }
-    for (let s = 0; s < S; s += 1) mass[s] = (mass[s] as number) + (moved[s] as number);
-    alive -= closing;
-    for (let p = 0; p < np; p += 1) {
-      const period = periods[p] as { start: Day; end: Day };
-      if (day >= period.start && day < period.end) {
-        out[2 * p] = (out[2 * p] as number) + closing;
-        out[2 * p + 1] = (out[2 * p + 1] as number) + winning;
-      }
-    }
-    if (alive < 1e-12) break;
-  }
-}
-
 let dwellMass = new Float64Array(64);
 
 /**
- * The staged curve with the stage clock: each stage's mass is kept by days in the stage (one
- * slot per day up to the last dwell edge, then one open-ended slot), so its close and move
- * rates follow the dwell multipliers. A deal that moves enters the new stage at dwell 0.
+ * The curve when deals change stage: the deal's probability is spread over the stages (it
+ * starts in `stage`), and each day every stage's share may close (at that stage's hazard and
+ * win share) or move on to another stage (leave x moveShare), entering it at dwell 0. With the
+ * stage clock each stage's mass is also kept by days in the stage (one slot per day up to the
+ * last dwell edge, then one open-ended slot), so its rates follow the dwell multipliers;
+ * without it there is one slot per stage and the stay is memoryless.
  */
-function dwellCurve(
+function stagedCurve(
   model: HazardModel,
-  dwell: DwellFit,
   bands: AgeBands,
   horizon: Horizon,
   stage: number,
@@ -1143,10 +1057,14 @@ function dwellCurve(
   const S = model.stages;
   const nb = model.bands;
   const phases = model.phases;
-  const K = dwell.slots;
-  const D = dwell.bands.count;
-  const closeP = tables.closeDwell as Float64Array;
-  const leaveP = tables.leaveDwell as Float64Array;
+  const clock = model.dwell && tables.closeDwell && tables.leaveDwell ? model.dwell : null;
+  const K = clock ? clock.slots : 1;
+  const D = clock ? clock.bands.count : 1;
+  // With one dwell band, [stage][band][phase][dwell band] is the tables' own layout.
+  const closeP = clock ? (tables.closeDwell as Float64Array) : tables.closeProb;
+  const leaveP = clock
+    ? (tables.leaveDwell as Float64Array)
+    : (tables.leave ?? (model.leave as Float64Array));
   const moveShare = model.moveShare as Float64Array;
   const { winShare } = tables;
   const periods = horizon.periods;
@@ -1157,7 +1075,7 @@ function dwellCurve(
   const moved = stageMoved;
   mass.fill(0, 0, S * K);
   mass[stage * K + Math.min(startSlot, K - 1)] = 1;
-  const bandOfSlot = Int32Array.from({ length: K }, (_, slot) => dwell.bands.bandOfAge(slot));
+  const bandOfSlot = Int32Array.from({ length: K }, (_, slot) => clock?.bands.bandOfAge(slot) ?? 0);
   let alive = 1;
   for (let day = startDay; day < horizon.to; day += 1) {
     const band = bands.bandOfAge(day - created);
