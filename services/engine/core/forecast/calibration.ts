@@ -6,10 +6,12 @@
  *     actual/forecast shrunk toward the prior by one pseudo-period (for months the prior is
  *     c = 1; a quarter starts from what the months say, a year from what the quarters say);
  *   - the widening k: how much larger past errors (after the level correction of their
- *     time) were than the model's own spread, k^2 = (nu0 k0^2 + sum z^2) / (nu0 + n), shrunk
- *     toward the prior k0 by nu0 = 3 pseudo-periods. Multiplying the Monte Carlo spread by k is a
- *     conformal-style correction: if the model is right k stays near 1, if it is overconfident
- *     the ranges widen until past actuals fall inside them as often as they should.
+ *     time) were than the model's own spread, as the conformal quantile of the scores
+ *     |z| = |actual - forecast| / spread: the ceil(0.8 (m + 1))-th smallest of the m scores,
+ *     the prior k0 counting as nu0 = 3 scores of k0 z80. Multiplying the Monte Carlo spread by k
+ *     makes the 80% range hold as many past actuals as it should: if the model is right k stays
+ *     near 1, if it is overconfident the ranges widen, and one lumpy period widens them by one
+ *     score's worth, not by its square.
  * Every step is sequential (origin j uses origins before j only), so the track record below
  * is what a user would have seen, month by month.
  */
@@ -50,6 +52,7 @@ export const NEUTRAL: PriorState = () => ({ factor: 1, widening: 1, rangeScale: 
 
 /** z of the 10th/90th percentiles of a normal: an 80% central range. */
 export const Z80 = 1.2815515655446004;
+const COVERAGE = 0.8;
 
 export interface TrackRecordRow extends TrackPoint {
   factor: number;
@@ -83,18 +86,6 @@ function logRatio(actual: number, mean: number): number | null {
   return Math.max(-MAX_LOG_RATIO, Math.min(MAX_LOG_RATIO, r));
 }
 
-/**
- * Quantile of Student's t with nu degrees of freedom by the Cornish-Fisher expansion
- * (Abramowitz & Stegun 26.7.5), accurate to about 1e-3 for nu >= 3 at the 90th percentile.
- */
-export function studentT90(nu: number): number {
-  const z = Z80;
-  const g1 = (z ** 3 + z) / 4;
-  const g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96;
-  const g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384;
-  return z + g1 / nu + g2 / nu ** 2 + g3 / nu ** 3;
-}
-
 function state(
   logs: number[],
   z2: number[],
@@ -104,16 +95,18 @@ function state(
   const logFactor =
     (logs.reduce((s, x) => s + x, 0) + weights.levelPseudoPeriods * Math.log(prior.factor)) /
     (logs.length + weights.levelPseudoPeriods);
-  const widening = Math.sqrt(
-    (weights.spreadPseudoPeriods * prior.widening * prior.widening +
-      z2.reduce((s, x) => s + x, 0)) /
-      (weights.spreadPseudoPeriods + z2.length)
-  );
-  // The spread is itself estimated from nu = nu0 + n periods: a Student-t predictive range is
-  // wider than the normal one by t(nu) / z.
-  const heavyTails = studentT90(weights.spreadPseudoPeriods + z2.length) / Z80;
+  // The widening is the conformal quantile of the past errors (split conformal prediction,
+  // Vovk, Gammerman & Shafer 2005): the ceil(0.8 (m + 1))-th smallest of the m scores |z|, the
+  // prior counting as nu0 scores at k0 z. A root mean square would let one lumpy month (a big
+  // deal won against a small forecast) widen every later range far past 80%.
+  const scores = [
+    ...z2.map((x) => Math.sqrt(x)),
+    ...Array.from({ length: weights.spreadPseudoPeriods }, () => prior.widening * Z80)
+  ].sort((a, b) => a - b);
+  const rank = Math.min(scores.length, Math.ceil(COVERAGE * (scores.length + 1)));
+  const widening = scores.length > 0 ? (scores[rank - 1] as number) / Z80 : prior.widening;
   const k = Math.min(20, Math.max(0.5, widening));
-  return { factor: Math.exp(logFactor), widening: k, rangeScale: k * heavyTails };
+  return { factor: Math.exp(logFactor), widening: k, rangeScale: k };
 }
 
 /**
