@@ -14,7 +14,7 @@ const stationSchema = z.object({
   Asset_Type__c: z.enum(['Lead', 'Account', 'Opportunity']),
   Handling_Minutes__c: z.number().positive(),
   Target_WIP__c: z.number().int().nonnegative(),
-  SLA_Hours__c: z.number().positive(),
+  SLA_Hours__c: z.number().positive().nullable(),
   Order__c: z.number().int(),
   Active__c: z.boolean(),
   Hourly_Cap_Override__c: z.number().int().positive().nullable().optional()

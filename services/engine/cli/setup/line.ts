@@ -12,7 +12,8 @@ const stationSchema = z.object({
   Asset_Type__c: z.string(),
   Handling_Minutes__c: z.number().positive(),
   Target_WIP__c: z.number().int().nonnegative(),
-  SLA_Hours__c: z.number().positive(),
+  /** Empty (null) where assets stay for good, as customers at Service: no stay SLA. */
+  SLA_Hours__c: z.number().positive().nullable(),
   Order__c: z.number().int(),
   Active__c: z.boolean()
 });

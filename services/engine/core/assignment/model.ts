@@ -47,7 +47,8 @@ export const stationSchema = z.object({
   handlingMinutes: z.number().positive(),
   /** Target WIP per person. */
   targetWip: z.number().int().min(0),
-  slaHours: z.number().positive(),
+  /** Hours a stay may last; null where assets stay for good (customers at Service): no stay SLA. */
+  slaHours: z.number().positive().nullable(),
   order: z.number(),
   active: z.boolean(),
   hourlyCapOverride: z.number().int().min(0).nullable().default(null)

@@ -178,7 +178,7 @@ export function stationFromRecord(raw: unknown): Station {
     assetType: s.Asset_Type__c,
     handlingMinutes: s.Handling_Minutes__c,
     targetWip: s.Target_WIP__c ?? 0,
-    slaHours: s.SLA_Hours__c,
+    slaHours: s.SLA_Hours__c ?? null,
     order: s.Order__c ?? 0,
     active: s.Active__c,
     hourlyCapOverride: s.Hourly_Cap_Override__c ?? null

@@ -44,6 +44,12 @@ function line(bOpen = 6): { input: FlowInput; visits: StageVisit[] } {
 }
 
 describe('line flow metrics', () => {
+  it('counts no SLA breach at a station where assets stay for good (no stay SLA)', () => {
+    const service = makeStation({ key: 'S', name: 'Service', handlingMinutes: 15, targetWip: 200, slaHours: null, order: 60 });
+    const flow = lineFlow({ ...line().input, stations: [service], visits: [visit('S', 2000, null), visit('S', 900, 1)] });
+    expect(flow.stations[0]).toMatchObject({ slaHours: null, slaBreachesOpen: 0, slaBreachesClosed: 0, wip: 1 });
+  });
+
   it('measures WIP, throughput, cycle time (measured and by Little\'s law) and SLA breaches', () => {
     const flow = lineFlow(line().input);
     expect(flow.stations.map((s) => s.key)).toEqual(['A', 'B', 'C']);

@@ -53,7 +53,7 @@ export interface StationFlow {
   throughputPerDay: number;
   cycleTimeLittleHours: number | null;
   cycleTime: CycleTime;
-  slaHours: number;
+  slaHours: number | null;
   slaBreachesOpen: number;
   slaBreachesClosed: number;
   oldestOpenHours: number | null;
@@ -96,7 +96,8 @@ function stationFlow(station: Station, visits: readonly StageVisit[], input: Flo
   let breachesClosed = 0;
   let oldest: number | null = null;
   const durations: number[] = [];
-  const slaMs = station.slaHours * HOUR;
+  // A station without an SLA (assets stay for good) has no breaches.
+  const slaMs = station.slaHours === null ? Infinity : station.slaHours * HOUR;
   for (const v of visits) {
     if (v.enteredAt > now) continue;
     const end = v.exitedAt === null || v.exitedAt > now ? now : v.exitedAt;
