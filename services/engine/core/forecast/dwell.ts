@@ -31,6 +31,8 @@ export interface DwellGrid {
 export interface DwellFit {
   bands: AgeBands;
   slots: number;
+  /** Dwell band of each slot of the chain's dwell axis (derived once per fit: the chain reads it daily). */
+  bandOfSlot: Int32Array;
   /** Hazard multipliers [stage][dwell band] of the close and of the move on (1: no effect). */
   close: Float64Array;
   leave: Float64Array | null;
@@ -75,9 +77,13 @@ interface Rates {
   prob: Float64Array;
 }
 
+/** Daily rate of a daily probability (capped where the probability is 1). */
+const rateOf = (q: number): number => (q >= 1 ? 50 : -Math.log(1 - q));
+
 /**
- * Observed over expected events per stage x dwell band, decay-weighted; `events(s, db)`
- * gives the observed. The expected: exposure x the fitted daily rate of its cell and phase.
+ * Observed over expected events per stage x dwell band, decay-weighted (`observed`, and the
+ * sums of squared weights `observed2`). The expected: exposure x the fitted daily rate of its
+ * cell and phase.
  */
 function multipliers(
   grid: DwellGrid,
@@ -93,7 +99,7 @@ function multipliers(
   const D = grid.bands.count;
   const expected = new Float64Array(stages * D);
   const expected2 = new Float64Array(stages * D);
-  const rate = Float64Array.from(prob, (q) => (q >= 1 ? 50 : -Math.log(1 - q)));
+  const rate = Float64Array.from(prob, rateOf);
   for (let s = 0; s < stages; s += 1)
     for (let b = 0; b < ageBands; b += 1) {
       const base = (s * ageBands + b) * phases;
@@ -173,7 +179,11 @@ export function fitDwell(
     observed,
     observed2
   );
-  if (!leave) return { bands: grid.bands, slots: grid.slots, close, leave: null };
+  const bandOfSlot = Int32Array.from({ length: grid.slots }, (_, slot) =>
+    grid.bands.bandOfAge(slot)
+  );
+  const fit = { bands: grid.bands, slots: grid.slots, bandOfSlot };
+  if (!leave) return { ...fit, close, leave: null };
   const moved = new Float64Array(stages * D);
   const moved2 = new Float64Array(stages * D);
   for (let m = 0; m < lexis.moves.count; m += 1) {
@@ -195,7 +205,7 @@ export function fitDwell(
     moved,
     moved2
   );
-  return { bands: grid.bands, slots: grid.slots, close, leave: leaveMultiplier };
+  return { ...fit, close, leave: leaveMultiplier };
 }
 
 /**
@@ -215,8 +225,7 @@ export function dwellTable(
     for (let b = 0; b < ageBands; b += 1)
       for (let p = 0; p < phases; p += 1) {
         const x = (s * ageBands + b) * phases + p;
-        const q = prob[x] as number;
-        const rate = q >= 1 ? 50 : -Math.log(1 - q);
+        const rate = rateOf(prob[x] as number);
         for (let db = 0; db < D; db += 1)
           out[x * D + db] = 1 - Math.exp(-rate * (multiplier[s * D + db] as number));
       }

@@ -280,7 +280,7 @@ export function expectAt(
   );
   let pool = new Float64Array(Math.max(16, 4 * np * 64));
   let slots = 0;
-  const tablesByMonth = new Map<number, [CurveTables, CurveTables]>();
+  const tablesByCohort = new Map<number, [CurveTables, CurveTables]>();
   const curve = new Float64Array(2 * np);
   const flat = new Float64Array(2 * np);
   const cohortSlot = (stage: number, created: Day, dwell: number, segment: number): number => {
@@ -290,7 +290,7 @@ export function expectAt(
     if (slot >= 0) return slot;
     const month = monthIndexOfDay(created);
     const tablesKey = month * segments + segment;
-    let tables = tablesByMonth.get(tablesKey);
+    let tables = tablesByCohort.get(tablesKey);
     if (!tables) {
       const theta =
         (fit.frailty.frailty[month - fit.frailty.firstMonth] ?? 1) *
@@ -299,7 +299,7 @@ export function expectAt(
         curveTables(fit.hazards, theta, false),
         seasonal ? curveTables(fit.hazards, theta, true) : curveTables(fit.hazards, theta, false)
       ];
-      tablesByMonth.set(tablesKey, tables);
+      tablesByCohort.set(tablesKey, tables);
     }
     cohortCurve(fit.hazards, ctx.bands, horizon, stage, created, origin, curve, tables[0], dwell);
     if (seasonal)

@@ -1032,6 +1032,8 @@ export function cohortCurve(
 }
 
 let stageMoved = new Float64Array(8);
+/** The dwell axis of the memoryless chain: one slot, in band 0. */
+const ONE_SLOT = new Int32Array(1);
 let dwellMass = new Float64Array(64);
 
 /**
@@ -1075,7 +1077,7 @@ function stagedCurve(
   const moved = stageMoved;
   mass.fill(0, 0, S * K);
   mass[stage * K + Math.min(startSlot, K - 1)] = 1;
-  const bandOfSlot = Int32Array.from({ length: K }, (_, slot) => clock?.bands.bandOfAge(slot) ?? 0);
+  const bandOfSlot = clock ? clock.bandOfSlot : ONE_SLOT;
   let alive = 1;
   for (let day = startDay; day < horizon.to; day += 1) {
     const band = bands.bandOfAge(day - created);
