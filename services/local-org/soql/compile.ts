@@ -156,8 +156,8 @@ export function compileSoql(soql: string, env: SoqlEnv): QueryPlan {
 }
 
 /**
- * The parser drops a NOT when three or more are nested directly (`NOT (NOT (NOT (x)))`
- * parses like two). Counting NOT keywords outside string literals against the NOT nodes of
+ * The parser drops a NOT when three are chained, each first inside the previous one's
+ * parentheses (`NOT (NOT (NOT (x)))` and `NOT ((NOT ((NOT (x)) ...` parse like two). Counting NOT keywords outside string literals against the NOT nodes of
  * the parse keeps such a query from being answered with the wrong polarity.
  */
 function rejectLostNegations(soql: string, parsed: Query): void {
