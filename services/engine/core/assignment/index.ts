@@ -50,6 +50,7 @@ export {
   openBlocks,
   parseEngineState,
   rebuildState,
+  rateWindowMs,
   stateFromEngineState,
   ENGINE_STATE_MAX_CHARS,
   type EngineState

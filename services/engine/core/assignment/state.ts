@@ -4,6 +4,14 @@ import { z } from 'zod';
 import { stratumStateSchema, type AssignmentState, type LedgerRow, type Station, type StratumState } from './model';
 
 /**
+ * How far back a station's draws count against the hourly cap: an hour, or one handling time
+ * when a task takes longer (rateCap). Overrides are per hour.
+ */
+export function rateWindowMs(station: Pick<Station, 'handlingMinutes'>): number {
+  return Math.max(60, rateCap({ handlingMinutes: station.handlingMinutes, hourlyCapOverride: null }).windowMinutes) * 60_000;
+}
+
+/**
  * Rebuilds the assignment state of a station from ledger rows alone. The org layer passes
  * the rows of each stratum's latest block plus every row of the last rate window (a few
  * hours at most); older rows change nothing. Rows of other stations or of methods that do
@@ -13,7 +21,7 @@ export function rebuildState(station: Pick<Station, 'key' | 'handlingMinutes' | 
   const strata: Record<string, StratumState> = {};
   const recentDraws: Record<string, number[]> = {};
   const nowMs = now.getTime();
-  const windowMs = Math.max(60, rateCap({ handlingMinutes: station.handlingMinutes, hourlyCapOverride: null }).windowMinutes) * 60_000;
+  const windowMs = rateWindowMs(station);
   let lastText = '';
   let lastTime = 0;
   for (const row of rows) {

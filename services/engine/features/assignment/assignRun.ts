@@ -12,6 +12,7 @@ import {
   ledgerKeyOf,
   ledgerRowFromRecord,
   rebuildState,
+  rateWindowMs,
   repsFromRecords,
   stationsFromRecords,
   type AssetToAssign,
@@ -83,8 +84,12 @@ export const LEDGER_FIELDS = [
   'Method__c',
   'Assigned_At__c'
 ];
-/** Ledger rows this recent are re-read every run: the hourly cap window, with margin. */
+/**
+ * Ledger rows this recent are re-read every run: the hourly cap window, with margin. A
+ * station whose rate window is longer (a task over an hour) has its older rows read as well.
+ */
 export const RECENT_WINDOW_MS = 2 * 3_600_000;
+const RATE_WINDOW_MARGIN_MS = 3_600_000;
 /** Flow control measures the share of a station's leavers reaching the next station over this many days. */
 export const FLOW_HISTORY_DAYS = 90;
 
@@ -100,9 +105,9 @@ export class AssignSetupError extends Error {
 }
 
 /**
- * Ledger rows kept between runs of the running engine: the rate window's and, once `complete`
- * (read from the ledger's latest blocks), the open blocks' too, so that a run whose stored
- * state cannot be trusted still needs no extra read.
+ * Ledger rows kept between runs of the running engine: once `complete` (read from the
+ * ledger's latest blocks), the open blocks' rows, so that a run whose stored state cannot be
+ * trusted still needs no extra read. During a run it also holds the rate window's rows.
  */
 export interface LedgerCache {
   rows: Map<string, LedgerRow>;
@@ -329,7 +334,7 @@ export async function readFloor(
   since: Date,
   /** The bulk path reads the waiting leads through Bulk API 2.0: here it only counts them. */
   countOnly = false
-): Promise<{ floor: Floor; assetRows: Row[]; recentRows: Row[]; storedState: unknown; line: LineReads; stationId: string }> {
+): Promise<{ floor: Floor; assetRows: Row[]; recentRows: Row[]; recentSince: Date; storedState: unknown; line: LineReads; stationId: string }> {
   const { n, list } = names;
   const key = options.station;
   const policy = options.policy ?? DEFAULT_POLICY;
@@ -358,7 +363,14 @@ export async function readFloor(
     recentRows.push(...more.rows);
     next = more.next;
   }
-  return { floor, assetRows, recentRows, storedState: own?.Engine_State__c, line: lineReads(names, stationRows, leadWipRows, stageRows, floor, key), stationId };
+  const recentSince = new Date(Math.min(since.getTime(), options.now.getTime() - rateWindowMs(station) - RATE_WINDOW_MARGIN_MS));
+  if (recentSince < since) {
+    const [older = []] = await queryMany(client, [
+      soql`SELECT ${list(LEDGER_FIELDS)} FROM ${n('Assignment__c')} WHERE ${n('Station__c')} = ${stationId} AND ${n('Assigned_At__c')} >= ${recentSince} AND ${n('Assigned_At__c')} < ${since} AND ${n('Method__c')} IN ('Permuted Block', 'Rebalance') ORDER BY ${n('Assigned_At__c')}, Id`
+    ]);
+    recentRows.unshift(...older);
+  }
+  return { floor, assetRows, recentRows, recentSince, storedState: own?.Engine_State__c, line: lineReads(names, stationRows, leadWipRows, stageRows, floor, key), stationId };
 }
 
 /** The leads waiting at the station for an owner (owned by the integration user, not in a closed bin). */
@@ -418,11 +430,10 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
   const policy = options.policy ?? DEFAULT_POLICY;
   const key = options.station;
   const cache = options.cache ?? { rows: new Map<string, LedgerRow>() };
-  const since = new Date(options.now.getTime() - RECENT_WINDOW_MS);
-  const { floor, assetRows, recentRows, storedState, line, stationId } = await readFloor(client, names, options, since);
+  const { floor, assetRows, recentRows, recentSince, storedState, line, stationId } = await readFloor(client, names, options, new Date(options.now.getTime() - RECENT_WINDOW_MS));
   const station = floor.stations.find((candidate) => candidate.key === key) as Station;
   const recent = recentRows.map((raw) => ledgerRowFromRecord(raw, floor.stationKeyById));
-  const { state, source } = await blockState(client, names, station, { recentRows: recent, storedState, stationKeyById: floor.stationKeyById }, cache, since, options.now);
+  const { state, source } = await blockState(client, names, station, { recentRows: recent, storedState, stationKeyById: floor.stationKeyById }, cache, recentSince, options.now);
   const readCalls = client.apiCalls() - callsBefore;
   const wip = line.wipByOwner;
 
@@ -473,8 +484,9 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
       ...(result.rows.length > 0 ? { engineState: encodeEngineState(result.state, options.now, result.rows.length) } : {})
     });
     for (const row of result.rows) cache.rows.set(row.ledgerKey, row);
-    pruneCache(cache, result.state.strata, options.now);
   }
+  // A dry run drew nothing: the open blocks are still the ones it started from.
+  pruneCache(cache, (options.dryRun ? state : result.state).strata);
   return {
     station: key,
     rows: result.rows,
@@ -491,13 +503,15 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
   };
 }
 
-/** Keeps the rows of open blocks and of the rate window; the rest can no longer matter. */
-function pruneCache(cache: LedgerCache, open: Record<string, { block: number }>, now: Date): void {
-  const since = now.getTime() - RECENT_WINDOW_MS;
+/**
+ * Keeps only the rows of open blocks between runs. The rate window's rows are read again by
+ * every run (readFloor), so keeping them too would only hold a copy that grows with the
+ * arrival rate.
+ */
+function pruneCache(cache: LedgerCache, open: Record<string, { block: number }>): void {
   for (const [ledgerKey, row] of cache.rows) {
     const current = row.stratum === null ? undefined : open[row.stratum];
-    const inOpenBlock = current !== undefined && row.block === current.block;
-    if (!inOpenBlock && Date.parse(row.assignedAt) < since) cache.rows.delete(ledgerKey);
+    if (current === undefined || row.block !== current.block) cache.rows.delete(ledgerKey);
   }
 }
 

@@ -301,9 +301,9 @@ export async function runLargeAssignment(client: OrgClient, options: LargeRunOpt
   const t0 = performance.now();
   // To the second: the CSV carries no milliseconds, and the check counts the rows of this instant.
   const runAt = new Date(Math.floor(options.now.getTime() / 1000) * 1000);
-  const since = new Date(runAt.getTime() - RECENT_WINDOW_MS);
   const runOptions = { ...options, now: runAt, takesUnstationed: options.takesUnstationed ?? false };
-  const reads = await readFloor(client, names, runOptions, since, true);
+  const reads = await readFloor(client, names, runOptions, new Date(runAt.getTime() - RECENT_WINDOW_MS), true);
+  const since = reads.recentSince;
   const expected = Number(reads.assetRows[0]?.n ?? 0);
   const station = reads.floor.stations.find((candidate) => candidate.key === key) as Station;
   const recent = reads.recentRows.map((rawRow) => ledgerRowFromRecord(rawRow, reads.floor.stationKeyById));

@@ -1,0 +1,72 @@
+import { runAssignment } from '../../services/engine/features/assignment/assignRun';
+import { connectOrg, type OrgClient } from '../../services/engine/org/connection';
+import { queryAll } from '../../services/engine/org/reads';
+import { startTestOrg, type TestOrg } from '../support/localOrg';
+
+// User story: field visits take three hours, so a rep gets at most one new visit per three
+// hours (the hourly cap follows from the handling time). A draw two and a half hours ago must
+// still hold the rep back, although the engine re-reads only two hours of the ledger by default.
+const FIRST_RUN = new Date('2026-11-16T10:00:00.000Z');
+const minutesAfter = (minutes: number) => new Date(FIRST_RUN.getTime() + minutes * 60_000);
+
+describe('the rate window of a station whose task takes longer than an hour', () => {
+  let test: TestOrg;
+  let client: OrgClient;
+  let integrationId: string;
+  let sdrs: number;
+  let fastRep: string;
+  let fastRepCapacityId: string;
+  let serial = 0;
+
+  const newLeads = async (n: number) => {
+    for (let i = 0; i < n; i += 1) {
+      serial += 1;
+      await client.conn.sobject('Lead').create({ LastName: `Visit ${serial}`, Company: `Visit ${serial}`, LeadSource: 'Web', Segment__c: 'SMB' });
+    }
+  };
+  const run = (now: Date, dryRun = false) => runAssignment(client, { station: 'SDR_CALL', now, unassignedOwnerId: integrationId, takesUnstationed: true, dryRun, seed: `visits-${now.getTime()}` });
+
+  beforeAll(async () => {
+    test = await startTestOrg({ leads: 0, seed: 'rate-window-e2e' });
+    client = await connectOrg(test.engineConfig());
+    integrationId = client.userId as string;
+    // Every SDR works around the clock with no other limit, so only the rate window decides.
+    const reps = await queryAll(client, "SELECT Id, User__c FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true ORDER BY Key__c");
+    sdrs = reps.length;
+    fastRep = String(reps[0]?.User__c);
+    fastRepCapacityId = String(reps[0]?.Id);
+    await client.conn.sobject('Rep_Capacity__c').update(
+      reps.map((rep) => ({ Id: String(rep.Id), Time_Zone__c: 'UTC', Shift_Start_Hour__c: 0, Shift_End_Hour__c: 24, Working_Days__c: 'Mon;Tue;Wed;Thu;Fri;Sat;Sun', Leave_Start__c: null, Leave_End__c: null, WIP_Cap__c: null, Hourly_Cap_Override__c: null, Skills__c: null })),
+      { allowRecursive: true }
+    );
+    const [station] = await queryAll(client, "SELECT Id FROM Station__c WHERE Key__c = 'SDR_CALL'");
+    await client.conn.sobject('Station__c').update({ Id: String(station?.Id), Handling_Minutes__c: 180, Hourly_Cap_Override__c: null, Target_WIP__c: 0 });
+  }, 120_000);
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it('holds every rep back for the whole handling time, also when later blocks have opened, then lets each draw again', async () => {
+    expect(sdrs).toBeGreaterThan(2);
+    await newLeads(sdrs);
+    const first = await run(FIRST_RUN);
+    expect(first.rows).toHaveLength(sdrs);
+
+    // One rep has a cap of 20 an hour: half an hour on, only they can draw, and their draws
+    // open new blocks, so the first draws are no longer in any open block.
+    await client.conn.sobject('Rep_Capacity__c').update({ Id: fastRepCapacityId, Hourly_Cap_Override__c: 20 });
+    await newLeads(3);
+    const fast = await run(minutesAfter(30));
+    expect(fast.rows.map((row) => row.repId)).toEqual([fastRep, fastRep, fastRep]);
+
+    // 150 minutes on: beyond the two hours read by default, inside the 180-minute window of
+    // the others; the fast rep's hour has passed.
+    await newLeads(sdrs);
+    const held = await run(minutesAfter(150), true);
+    expect(held.rows.map((row) => row.repId)).toEqual(Array.from({ length: sdrs }, () => fastRep));
+
+    // 181 minutes on, the first draws have left the window: every rep draws again.
+    const after = await run(minutesAfter(181));
+    expect(new Set(after.rows.map((row) => row.repId)).size).toBe(sdrs);
+  });
+});
