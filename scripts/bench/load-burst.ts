@@ -76,9 +76,9 @@ export interface EngineChild {
 }
 
 /** The engine as production starts it: `node --import tsx services/engine/main.ts`, ASL_* settings. */
-export function startEngineChild(bench: BenchOrg, stateDir: string): EngineChild {
+export function startEngineChild(bench: BenchOrg, stateDir: string, nodeFlags: string[] = []): EngineChild {
   const token = `bench-${process.pid}-${Date.now()}-token-for-metrics`;
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['--import', 'tsx', path.join(ROOT, 'services/engine/main.ts'), '--state-dir', stateDir], {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), [...nodeFlags, '--import', 'tsx', path.join(ROOT, 'services/engine/main.ts'), '--state-dir', stateDir], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

@@ -4,6 +4,7 @@
  * its own /metrics (Prometheus: asl_nodejs_heap_size_used_bytes, asl_process_resident_memory_bytes).
  *
  *   tsx scripts/bench/soak.ts --minutes 60 [--rate 5] [--sample-seconds 15] [--json]
+ *     [--heap-snapshots 10,40 --snapshot-dir DIR]   (then: tsx scripts/bench/heap-diff.ts A B)
  *
  * Flat memory means: the last quarter of the run holds no more than the second quarter plus
  * 10% (or 8 MiB), both for the engine's RSS (mean) and for its used heap at the troughs of
@@ -15,9 +16,10 @@
  * minutes the open floor holds steady, as on a sales floor that works its leads: memory that
  * still grows then is growth per event handled, which is what a leak looks like.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { writeRecords } from '../../services/engine/org/writes';
@@ -28,6 +30,12 @@ const flagsSchema = z.object({
   rate: z.coerce.number().positive().max(500).default(5),
   sampleSeconds: z.coerce.number().positive().default(15),
   openTarget: z.coerce.number().int().nonnegative().default(1500),
+  heapSnapshots: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, '--heap-snapshots takes minutes separated by commas, e.g. 10,40')
+    .transform((text) => text.split(',').map(Number))
+    .optional(),
+  snapshotDir: z.string().min(1).optional(),
   json: z.boolean().default(false)
 });
 
@@ -97,18 +105,43 @@ async function closeOldest(bench: BenchOrg, prefix: string, target: number, clos
   return { open: open.length, closed: report?.succeeded.length ?? 0 };
 }
 
+/**
+ * Node writes a snapshot on the signal (after a full collection, so it holds the live set);
+ * the file is complete once its size stops changing.
+ */
+async function heapSnapshot(child: ChildProcess, dir: string): Promise<string> {
+  const before = new Set(readdirSync(dir));
+  child.kill('SIGUSR2');
+  const deadline = Date.now() + 300_000;
+  let lastSize = -1;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const file = readdirSync(dir).find((name) => !before.has(name) && name.endsWith('.heapsnapshot'));
+    if (file === undefined) continue;
+    const size = statSync(path.join(dir, file)).size;
+    if (size > 0 && size === lastSize) return path.join(dir, file);
+    lastSize = size;
+  }
+  throw new Error(`no heap snapshot appeared in ${dir} within 5 minutes`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const program = new Command('soak')
     .option('--minutes <m>', 'how long leads arrive (the benchmark: 60)', '60')
     .option('--rate <n>', 'inbound leads per second', '5')
     .option('--sample-seconds <s>', 'seconds between memory samples', '15')
     .option('--open-target <n>', 'open leads the SDRs keep (the oldest beyond are closed each minute)', '1500')
+    .option('--heap-snapshots <minutes>', "write the engine's heap snapshot after these minutes (e.g. 10,40)")
+    .option('--snapshot-dir <dir>', 'where the heap snapshots go (default: a new directory under the temp dir)')
     .option('--json', 'print JSON', false)
     .parse(argv);
   const flags = flagsSchema.parse(program.opts());
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'asl-soak-'));
   const bench = await startBenchOrg('bench-soak');
-  const engine = startEngineChild(bench, stateDir);
+  const snapshotDir = flags.heapSnapshots ? (flags.snapshotDir ?? mkdtempSync(path.join(os.tmpdir(), 'asl-soak-heap-'))) : undefined;
+  if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
+  const engine = startEngineChild(bench, stateDir, snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []);
+  const snapshots: string[] = [];
   const samples: Sample[] = [];
   let dispositions = 0;
   let closed = 0;
@@ -138,6 +171,7 @@ async function main(argv: string[]): Promise<void> {
       closed += closedNow.closed;
       dispositions += closedNow.closed;
       openSeries.push({ minute: minute + 1, open: closedNow.open });
+      if (snapshotDir && flags.heapSnapshots?.includes(minute + 1)) snapshots.push(await heapSnapshot(engine.child, snapshotDir));
       if (!flags.json) process.stderr.write(`minute ${minute + 1}: ${sent} leads sent, ${openSeries[openSeries.length - 1]?.open} open, engine heap ${samples[samples.length - 1]?.heapUsedMiB} MiB\n`);
     }
     // Let the engine finish what arrived last, then the last samples.
@@ -183,6 +217,7 @@ async function main(argv: string[]): Promise<void> {
       rssMiB: { first: samples[0]?.rssMiB, secondQuarterMean: Math.round(rssMean(1) * 10) / 10, lastQuarterMean: Math.round(rssMean(3) * 10) / 10, max: Math.max(...samples.map((entry) => entry.rssMiB)), slopePer10Min: Math.round(rssSlopePer10Min * 100) / 100 },
       orgProcessRssMiB: { first: samples[0]?.orgRssMiB, last: samples[samples.length - 1]?.orgRssMiB },
       samples: samples.length,
+      heapSnapshots: snapshots,
       flat
     };
     // Ranking latency is reported, not judged here: the burst benchmark sets that target.
@@ -197,7 +232,8 @@ async function main(argv: string[]): Promise<void> {
           `arrival -> assigned p50 ${result.assignLatencyMs.p50} ms, p95 ${result.assignLatencyMs.p95} ms; arrival -> ranked p50 ${result.rankLatencyMs.p50} ms, p95 ${result.rankLatencyMs.p95} ms`,
           `engine heap used (MiB): first ${result.heapUsedMiB.first}, trough 2nd quarter ${result.heapUsedMiB.secondQuarterTrough}, trough last quarter ${result.heapUsedMiB.lastQuarterTrough}, max ${result.heapUsedMiB.max}, slope ${result.heapUsedMiB.slopePer10Min} MiB/10 min after warm-up`,
           `engine RSS (MiB): first ${result.rssMiB.first}, mean 2nd quarter ${result.rssMiB.secondQuarterMean}, mean last quarter ${result.rssMiB.lastQuarterMean}, max ${result.rssMiB.max}, slope ${result.rssMiB.slopePer10Min} MiB/10 min`,
-          `memory flat: ${flat ? 'yes' : 'NO'}; target met: ${pass ? 'yes' : 'NO'}`
+          `memory flat: ${flat ? 'yes' : 'NO'}; target met: ${pass ? 'yes' : 'NO'}`,
+          ...(snapshots.length > 0 ? [`heap snapshots: ${snapshots.join(' ')}`] : [])
         ].join('\n') + '\n'
       );
     }
