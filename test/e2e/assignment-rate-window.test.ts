@@ -5,7 +5,7 @@ import { startTestOrg, type TestOrg } from '../support/localOrg';
 
 // User story: field visits take three hours, so a rep gets at most one new visit per three
 // hours (the hourly cap follows from the handling time). A draw two and a half hours ago must
-// still hold the rep back, although the engine re-reads only two hours of the ledger by default.
+// still hold the rep back, although the engine re-reads only 65 minutes of the ledger by default.
 const FIRST_RUN = new Date('2026-11-16T10:00:00.000Z');
 const minutesAfter = (minutes: number) => new Date(FIRST_RUN.getTime() + minutes * 60_000);
 
@@ -59,7 +59,7 @@ describe('the rate window of a station whose task takes longer than an hour', ()
     const fast = await run(minutesAfter(30));
     expect(fast.rows.map((row) => row.repId)).toEqual([fastRep, fastRep, fastRep]);
 
-    // 150 minutes on: beyond the two hours read by default, inside the 180-minute window of
+    // 150 minutes on: beyond the 65 minutes read by default, inside the 180-minute window of
     // the others; the fast rep's hour has passed.
     await newLeads(sdrs);
     const held = await run(minutesAfter(150), true);

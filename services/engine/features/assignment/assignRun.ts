@@ -85,11 +85,12 @@ export const LEDGER_FIELDS = [
   'Assigned_At__c'
 ];
 /**
- * Ledger rows this recent are re-read every run: the hourly cap window, with margin. A
- * station whose rate window is longer (a task over an hour) has its older rows read as well.
+ * Ledger rows this recent are re-read every run: the hourly cap window, with a margin for a
+ * run that takes a while. A station whose rate window is longer (a task over an hour) has its
+ * older rows read as well. Every row read costs each run, so the margin is short.
  */
-export const RECENT_WINDOW_MS = 2 * 3_600_000;
-const RATE_WINDOW_MARGIN_MS = 3_600_000;
+const RATE_WINDOW_MARGIN_MS = 5 * 60_000;
+export const RECENT_WINDOW_MS = 3_600_000 + RATE_WINDOW_MARGIN_MS;
 /** Flow control measures the share of a station's leavers reaching the next station over this many days. */
 export const FLOW_HISTORY_DAYS = 90;
 
