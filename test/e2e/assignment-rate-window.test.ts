@@ -1,4 +1,4 @@
-import { runAssignment } from '../../services/engine/features/assignment/assignRun';
+import { runAssignment, type LedgerCache } from '../../services/engine/features/assignment/assignRun';
 import { connectOrg, type OrgClient } from '../../services/engine/org/connection';
 import { queryAll } from '../../services/engine/org/reads';
 import { startTestOrg, type TestOrg } from '../support/localOrg';
@@ -68,5 +68,101 @@ describe('the rate window of a station whose task takes longer than an hour', ()
     // 181 minutes on, the first draws have left the window: every rep draws again.
     const after = await run(minutesAfter(181));
     expect(new Set(after.rows.map((row) => row.repId)).size).toBe(sdrs);
+  });
+});
+
+// Technical story: at thousands of leads an hour, a run that re-read the whole hour of the
+// ledger read more with every lead. The running engine keeps the window's draws and reads
+// only what came after its own last run, and notices any other writer.
+describe('the running engine reads the ledger incrementally', () => {
+  let test: TestOrg;
+  let client: OrgClient;
+  let integrationId: string;
+  let sdrs: number;
+  let serial = 0;
+  const start = new Date('2026-11-16T10:00:00.000Z');
+  const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
+  const newLeads = async (n: number) => {
+    for (let i = 0; i < n; i += 1) {
+      serial += 1;
+      await client.conn.sobject('Lead').create({ LastName: `Inbound ${serial}`, Company: `Inbound ${serial}`, LeadSource: 'Web', Segment__c: 'SMB' });
+    }
+  };
+  const cache: LedgerCache = { rows: new Map() };
+  const run = (now: Date, withCache = true) => runAssignment(client, { station: 'SDR_CALL', now, unassignedOwnerId: integrationId, takesUnstationed: true, seed: `inc-${now.getTime()}`, ...(withCache ? { cache } : {}) });
+  const perRep = (rows: Array<{ repId: string }>) => [...rows.reduce((m, row) => m.set(row.repId, (m.get(row.repId) ?? 0) + 1), new Map<string, number>()).values()];
+
+  beforeAll(async () => {
+    test = await startTestOrg({ leads: 0, seed: 'incremental-window-e2e' });
+    client = await connectOrg(test.engineConfig());
+    integrationId = client.userId as string;
+    // Around the clock, equal weights, one new lead an hour each: only the hourly cap decides.
+    const reps = await queryAll(client, "SELECT Id FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true");
+    sdrs = reps.length;
+    await client.conn.sobject('Rep_Capacity__c').update(
+      reps.map((rep) => ({ Id: String(rep.Id), Time_Zone__c: 'UTC', Shift_Start_Hour__c: 0, Shift_End_Hour__c: 24, Working_Days__c: 'Mon;Tue;Wed;Thu;Fri;Sat;Sun', Leave_Start__c: null, Leave_End__c: null, WIP_Cap__c: null, Hourly_Cap_Override__c: 1, Skills__c: null, Weight__c: 1 })),
+      { allowRecursive: true }
+    );
+    const [station] = await queryAll(client, "SELECT Id FROM Station__c WHERE Key__c = 'SDR_CALL'");
+    await client.conn.sobject('Station__c').update({ Id: String(station?.Id), Target_WIP__c: 0 });
+  }, 120_000);
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  const oneEach = () => Array.from({ length: sdrs }, () => 1);
+
+  it('counts the caps from the draws it kept, reading only the rows since its last state', async () => {
+    await newLeads(sdrs);
+    const first = await run(start);
+    expect(perRep(first.rows)).toEqual(oneEach());
+    expect(first.ledgerRowsRead).toBe(0);
+
+    // Ten minutes on, every rep is at the cap: the kept draws say so, and only the first run's
+    // own rows (at its state's second) are read again.
+    await newLeads(sdrs);
+    const capped = await run(at(10));
+    expect(capped.rows).toHaveLength(0);
+    expect(capped.waiting.every((entry) => entry.detail.includes('hourly cap'))).toBe(true);
+    expect(capped.stateSource).toBe('stored');
+    expect(capped.ledgerRowsRead).toBe(sdrs);
+
+    // An hour on, the first draws have left the window.
+    const later = await run(at(61));
+    expect(perRep(later.rows)).toEqual(oneEach());
+    expect(later.stateSource).toBe('stored');
+    expect(later.ledgerRowsRead).toBe(sdrs);
+  });
+
+  it('reads the whole window again when another process has drawn meanwhile, and counts its draws', async () => {
+    await newLeads(sdrs);
+    const own = await run(at(122));
+    expect(perRep(own.rows)).toEqual(oneEach());
+    // `asl assign` from a laptop whose clock is 6 seconds behind, without this engine's cache:
+    // the engine's draws are in its future, so it draws one more each, written before them.
+    await newLeads(sdrs);
+    const other = await run(new Date(at(122).getTime() - 6000), false);
+    expect(perRep(other.rows)).toEqual(oneEach());
+
+    // Now two an hour each: the laptop's draws and the engine's make two, so nobody may draw.
+    const reps = await queryAll(client, "SELECT Id FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true");
+    await client.conn.sobject('Rep_Capacity__c').update(reps.map((rep) => ({ Id: String(rep.Id), Hourly_Cap_Override__c: 2 })), { allowRecursive: true });
+    await newLeads(sdrs);
+    const next = await run(at(123));
+    expect(next.rows).toHaveLength(0);
+    expect(next.waiting).toHaveLength(sdrs);
+    // Rows since the engine's own last state would miss the laptop's: the whole window (65
+    // minutes) is read instead, with the draws at 61 and 122 minutes and the laptop's.
+    expect(next.ledgerRowsRead).toBe(3 * sdrs);
+
+    // The laptop's state is not the ledger's (the engine's draws came after it): the engine
+    // rebuilds its blocks, and once it has drawn and stored a state, reads incrementally again.
+    await client.conn.sobject('Rep_Capacity__c').update(reps.map((rep) => ({ Id: String(rep.Id), Hourly_Cap_Override__c: 3 })), { allowRecursive: true });
+    const drawn = await run(at(124));
+    expect(perRep(drawn.rows)).toEqual(oneEach());
+    expect(drawn.stateSource).toBe('cache');
+    const after = await run(at(125));
+    expect(after.stateSource).toBe('stored');
+    expect(after.ledgerRowsRead).toBe(sdrs);
   });
 });

@@ -51,6 +51,7 @@ export {
   parseEngineState,
   rebuildState,
   rateWindowMs,
+  recentDrawsOf,
   stateFromEngineState,
   ENGINE_STATE_MAX_CHARS,
   type EngineState

@@ -19,11 +19,7 @@ export function rateWindowMs(station: Pick<Station, 'handlingMinutes'>): number 
  */
 export function rebuildState(station: Pick<Station, 'key' | 'handlingMinutes' | 'hourlyCapOverride'>, rows: readonly LedgerRow[], now: Date): AssignmentState {
   const strata: Record<string, StratumState> = {};
-  const recentDraws: Record<string, number[]> = {};
-  const nowMs = now.getTime();
-  const windowMs = rateWindowMs(station);
-  let lastText = '';
-  let lastTime = 0;
+  const draws: LedgerRow[] = [];
   for (const row of rows) {
     if (row.station !== station.key) continue;
     if (row.method !== 'Permuted Block' && row.method !== 'Rebalance') continue;
@@ -34,14 +30,30 @@ export function rebuildState(station: Pick<Station, 'key' | 'handlingMinutes' | 
     } else if (row.block === current.block) {
       current.used[row.repId] = (current.used[row.repId] ?? 0) + 1;
     }
-    if (row.assignedAt !== lastText) {
-      lastText = row.assignedAt;
-      lastTime = parseInstant(row.assignedAt);
-    }
-    if (lastTime > nowMs - windowMs && lastTime <= nowMs) (recentDraws[row.repId] ??= []).push(lastTime);
+    draws.push(row);
   }
-  for (const draws of Object.values(recentDraws)) draws.sort((a, b) => a - b);
-  return { station: station.key, strata, recentDraws };
+  return { station: station.key, strata, recentDraws: recentDrawsOf(station, draws, now) };
+}
+
+/**
+ * Each rep's draws inside the station's rate window, for the hourly caps: epoch milliseconds,
+ * oldest first. The caller passes drawing rows of this station only.
+ */
+export function recentDrawsOf(station: Pick<Station, 'handlingMinutes'>, draws: Iterable<Pick<LedgerRow, 'repId' | 'assignedAt'>>, now: Date): Record<string, number[]> {
+  const recentDraws: Record<string, number[]> = {};
+  const nowMs = now.getTime();
+  const windowMs = rateWindowMs(station);
+  let lastText = '';
+  let lastTime = 0;
+  for (const draw of draws) {
+    if (draw.assignedAt !== lastText) {
+      lastText = draw.assignedAt;
+      lastTime = parseInstant(draw.assignedAt);
+    }
+    if (lastTime > nowMs - windowMs && lastTime <= nowMs) (recentDraws[draw.repId] ??= []).push(lastTime);
+  }
+  for (const times of Object.values(recentDraws)) times.sort((a, b) => a - b);
+  return recentDraws;
 }
 
 /** The blocks of the state, for the org layer to fetch their rows: `Stratum__c` and `Block__c`. */

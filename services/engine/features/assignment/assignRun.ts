@@ -13,6 +13,7 @@ import {
   ledgerRowFromRecord,
   rebuildState,
   rateWindowMs,
+  recentDrawsOf,
   repsFromRecords,
   stationsFromRecords,
   type AssetToAssign,
@@ -113,6 +114,18 @@ export class AssignSetupError extends Error {
 export interface LedgerCache {
   rows: Map<string, LedgerRow>;
   complete?: boolean;
+  /**
+   * The rate window as the running engine knows it after its last run: every draw in it by
+   * ledger key, and the stored state that run left. While the station still holds that
+   * state, the next run reads only the ledger rows from the state's time on, so a run's read
+   * does not grow with the arrival rate; any other writer shows as a different state.
+   */
+  window?: RateWindow;
+}
+
+export interface RateWindow {
+  stateAsOf: string;
+  draws: Map<string, { repId: string; assignedAt: string }>;
 }
 
 export interface AssignRunOptions {
@@ -153,6 +166,8 @@ export interface AssignRunResult {
   readCalls: number;
   /** Where the open blocks came from (stored state: no extra read). */
   stateSource: StateSource;
+  /** Ledger rows of the rate window this run read: the whole window, or (the running engine) those since its last run. */
+  ledgerRowsRead?: number;
   /** The run read as many waiting leads as it may (batchLimit): more are probably waiting. */
   backlog?: boolean;
   dryRun: boolean;
@@ -334,7 +349,9 @@ export async function readFloor(
   options: AssignRunOptions,
   since: Date,
   /** The bulk path reads the waiting leads through Bulk API 2.0: here it only counts them. */
-  countOnly = false
+  countOnly = false,
+  /** `since` is the running engine's last stored state: the older draws are in its RateWindow. */
+  incremental = false
 ): Promise<{ floor: Floor; assetRows: Row[]; recentRows: Row[]; recentSince: Date; storedState: unknown; line: LineReads; stationId: string }> {
   const { n, list } = names;
   const key = options.station;
@@ -364,14 +381,24 @@ export async function readFloor(
     recentRows.push(...more.rows);
     next = more.next;
   }
-  const recentSince = new Date(Math.min(since.getTime(), options.now.getTime() - rateWindowMs(station) - RATE_WINDOW_MARGIN_MS));
-  if (recentSince < since) {
-    const [older = []] = await queryMany(client, [
-      soql`SELECT ${list(LEDGER_FIELDS)} FROM ${n('Assignment__c')} WHERE ${n('Station__c')} = ${stationId} AND ${n('Assigned_At__c')} >= ${recentSince} AND ${n('Assigned_At__c')} < ${since} AND ${n('Method__c')} IN ('Permuted Block', 'Rebalance') ORDER BY ${n('Assigned_At__c')}, Id`
-    ]);
-    recentRows.unshift(...older);
-  }
+  const recentSince = incremental ? since : windowStart(station, options.now, since);
+  if (recentSince < since) recentRows.unshift(...(await ledgerRowsBetween(client, names, stationId, recentSince, since)));
   return { floor, assetRows, recentRows, recentSince, storedState: own?.Engine_State__c, line: lineReads(names, stationRows, leadWipRows, stageRows, floor, key), stationId };
+}
+
+/** Where a full read of the rate window starts: the default window, or a longer station's own. */
+function windowStart(station: Station, now: Date, since: Date): Date {
+  return new Date(Math.min(since.getTime(), now.getTime() - rateWindowMs(station) - RATE_WINDOW_MARGIN_MS));
+}
+
+/** The station's drawing ledger rows assigned from `from` (and before `to`), oldest first, all pages. */
+async function ledgerRowsBetween(client: OrgClient, names: OrgNames, stationId: string, from: Date, to?: Date): Promise<Row[]> {
+  const { n, list } = names;
+  const before = to === undefined ? '' : soql` AND ${n('Assigned_At__c')} < ${to}`;
+  const [rows = []] = await queryMany(client, [
+    `${soql`SELECT ${list(LEDGER_FIELDS)} FROM ${n('Assignment__c')} WHERE ${n('Station__c')} = ${stationId} AND ${n('Assigned_At__c')} >= ${from}`}${before}${soql` AND ${n('Method__c')} IN ('Permuted Block', 'Rebalance') ORDER BY ${n('Assigned_At__c')}, Id`}`
+  ]);
+  return rows;
 }
 
 /** The leads waiting at the station for an owner (owned by the integration user, not in a closed bin). */
@@ -390,6 +417,45 @@ export function waitingQuery(names: OrgNames, options: Pick<AssignRunOptions, 's
 /** Where the run's block state came from: the station's stored state, this process's cache, or the ledger. */
 export type StateSource = 'stored' | 'cache' | 'ledger';
 
+/** The blocks to continue; `storedAsOf` when the station's stored state is current (and stays so if the run draws nothing). */
+export interface ResolvedState {
+  state: AssignmentState;
+  source: StateSource;
+  storedAsOf?: string;
+}
+
+const secondOf = (instant: string): Date => new Date(Math.floor(Date.parse(instant) / 1000) * 1000);
+const isDraw = (row: LedgerRow, station: string): boolean => row.station === station && (row.method === 'Permuted Block' || row.method === 'Rebalance');
+
+/**
+ * The running engine's incremental path: the stored state is the one its last run left and
+ * the rows read since that state's time prove it current; the hourly caps then count the
+ * draws it kept plus those rows. Null sends the run to a full read.
+ */
+function warmState(station: Station, warm: RateWindow, storedState: unknown, recent: LedgerRow[], since: Date, now: Date): ResolvedState | null {
+  const stored = parseEngineState(storedState, station.key);
+  if (!stored || stored.asOf !== warm.stateAsOf || !engineStateIsCurrent(stored, recent, since)) return null;
+  for (const row of recent) if (isDraw(row, station.key)) warm.draws.set(row.ledgerKey, { repId: row.repId, assignedAt: row.assignedAt });
+  return { state: { station: station.key, strata: stored.strata, recentDraws: recentDrawsOf(station, warm.draws.values(), now) }, source: 'stored', storedAsOf: stored.asOf };
+}
+
+/**
+ * After a run: the window the next run may continue from, when the station's stored state is
+ * known (`stateAsOf`: the state this run wrote, or the current one it left alone); else none,
+ * and the next run reads the whole window. Draws older than any rate window are dropped.
+ */
+function keepWindow(cache: LedgerCache, station: Station, stateAsOf: string | undefined, read: LedgerRow[], drawn: LedgerRow[], now: Date): void {
+  if (stateAsOf === undefined) {
+    cache.window = undefined;
+    return;
+  }
+  const draws = cache.window?.draws ?? new Map(read.filter((row) => isDraw(row, station.key)).map((row) => [row.ledgerKey, { repId: row.repId, assignedAt: row.assignedAt }]));
+  for (const row of drawn) draws.set(row.ledgerKey, { repId: row.repId, assignedAt: row.assignedAt });
+  const oldest = windowStart(station, now, new Date(now.getTime() - RECENT_WINDOW_MS)).getTime();
+  for (const [ledgerKey, draw] of draws) if (Date.parse(draw.assignedAt) < oldest) draws.delete(ledgerKey);
+  cache.window = { stateAsOf, draws };
+}
+
 /**
  * The blocks to continue. The stored state when the ledger proves it current (no read at
  * all); else the blocks this process kept (the running engine); else the ledger itself: the
@@ -403,11 +469,11 @@ export async function blockState(
   cache: LedgerCache,
   since: Date,
   now: Date
-): Promise<{ state: AssignmentState; source: StateSource }> {
+): Promise<ResolvedState> {
   for (const row of reads.recentRows) cache.rows.set(row.ledgerKey, row);
   const stored = parseEngineState(reads.storedState, station.key);
   if (stored && engineStateIsCurrent(stored, reads.recentRows, since)) {
-    return { state: stateFromEngineState(stored, station, reads.recentRows, now), source: 'stored' };
+    return { state: stateFromEngineState(stored, station, reads.recentRows, now), source: 'stored', storedAsOf: stored.asOf };
   }
   if (cache.complete === true && cache.rows.size > 0) return { state: rebuildState(station, sortRows(cache.rows.values()), now), source: 'cache' };
   const [latest = []] = await queryMany(client, [latestBlocksQuery(names, station.key)]);
@@ -423,7 +489,10 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
   if (options.bulk && !options.rebalance && !options.dryRun) {
     // The large-run path keeps no cache: what this process kept is stale after it.
     options.cache?.rows.clear();
-    if (options.cache) options.cache.complete = false;
+    if (options.cache) {
+      options.cache.complete = false;
+      options.cache.window = undefined;
+    }
     return runLargeAssignment(client, options);
   }
   const callsBefore = client.apiCalls();
@@ -431,23 +500,38 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
   const policy = options.policy ?? DEFAULT_POLICY;
   const key = options.station;
   const cache = options.cache ?? { rows: new Map<string, LedgerRow>() };
-  const { floor, assetRows, recentRows, recentSince, storedState, line, stationId } = await readFloor(client, names, options, new Date(options.now.getTime() - RECENT_WINDOW_MS));
+  const warm = cache.window;
+  const fullSince = new Date(options.now.getTime() - RECENT_WINDOW_MS);
+  const { floor, assetRows, recentRows, recentSince, storedState, line, stationId } = await readFloor(client, names, options, warm ? secondOf(warm.stateAsOf) : fullSince, false, warm !== undefined);
   const station = floor.stations.find((candidate) => candidate.key === key) as Station;
-  const recent = recentRows.map((raw) => ledgerRowFromRecord(raw, floor.stationKeyById));
-  const { state, source } = await blockState(client, names, station, { recentRows: recent, storedState, stationKeyById: floor.stationKeyById }, cache, recentSince, options.now);
+  let recent = recentRows.map((raw) => ledgerRowFromRecord(raw, floor.stationKeyById));
+  let since = recentSince;
+  let resolved = warm ? warmState(station, warm, storedState, recent, since, options.now) : null;
+  if (warm && !resolved) {
+    // Another writer, or a state this process did not leave: the whole window, once more.
+    cache.window = undefined;
+    since = windowStart(station, options.now, fullSince);
+    recent = (await ledgerRowsBetween(client, names, stationId, since)).map((raw) => ledgerRowFromRecord(raw, floor.stationKeyById));
+  }
+  resolved ??= await blockState(client, names, station, { recentRows: recent, storedState, stationKeyById: floor.stationKeyById }, cache, since, options.now);
+  const { state, source } = resolved;
   const readCalls = client.apiCalls() - callsBefore;
   const wip = line.wipByOwner;
 
   const repairs: Array<{ assetId: string; repId: string; needsStation: boolean }> = [];
   const assets: AssetToAssign[] = [];
   const needsStation = new Set<string>();
+  const existingKeys = new Set(cache.rows.keys());
   const candidates = options.rebalance ?? assetRows.map((record) => ({ record, visit: visitOf(record) }));
   for (const { record, visit } of candidates) {
     const asset = assetFromRecord(record, 'Lead', policy, visit);
-    const existing = cache.rows.get(ledgerKeyOf(key, asset));
+    const ledgerKey = ledgerKeyOf(key, asset);
+    const existing = cache.rows.get(ledgerKey) ?? cache.window?.draws.get(ledgerKey);
     if (record.Station__c == null) needsStation.add(asset.id);
-    if (existing) repairs.push({ assetId: asset.id, repId: existing.repId, needsStation: record.Station__c == null });
-    else assets.push(asset);
+    if (existing) {
+      existingKeys.add(ledgerKey);
+      repairs.push({ assetId: asset.id, repId: existing.repId, needsStation: record.Station__c == null });
+    } else assets.push(asset);
   }
 
   // Flow control: the station releases no more than its downstream stations can absorb.
@@ -466,13 +550,14 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
     now: options.now,
     seed: options.seed ?? newRunSeed(),
     wip,
-    existingKeys: new Set(cache.rows.keys()),
+    existingKeys,
     ...(options.rebalance ? { method: 'Rebalance' as const } : {}),
     ...(Number.isFinite(releaseLimit) ? { releaseLimit, releaseReason: gated && releaseLimit === gate.mayRelease ? gate.reason : `--release-limit ${releaseLimit}` } : {})
   });
   const held = result.waiting.filter((entry) => entry.reason === 'held-by-flow-control').length;
 
   let failed: RecordOutcome[] = [];
+  const engineState = result.rows.length > 0 ? encodeEngineState(result.state, options.now, result.rows.length) : undefined;
   if (!options.dryRun && (result.rows.length > 0 || repairs.length > 0)) {
     failed = await writeAssignments(client, names, {
       rows: result.rows,
@@ -482,9 +567,13 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
       needsStation,
       flow: { held, mayRelease: gated ? gate.mayRelease : null, limitedBy: gated ? gate.limitedBy : null },
       // Only a run that drew writes the state (a repair-only run leaves the blocks as they were).
-      ...(result.rows.length > 0 ? { engineState: encodeEngineState(result.state, options.now, result.rows.length) } : {})
+      ...(engineState !== undefined ? { engineState } : {})
     });
     for (const row of result.rows) cache.rows.set(row.ledgerKey, row);
+  }
+  if (!options.dryRun) {
+    const left = engineState === undefined ? resolved.storedAsOf : failed.length === 0 && engineState !== null ? options.now.toISOString() : undefined;
+    keepWindow(cache, station, left, recent, result.rows, options.now);
   }
   // A dry run drew nothing: the open blocks are still the ones it started from.
   pruneCache(cache, (options.dryRun ? state : result.state).strata);
@@ -499,6 +588,7 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
     apiCalls: client.apiCalls() - callsBefore,
     readCalls,
     stateSource: source,
+    ledgerRowsRead: recent.length,
     backlog: !options.rebalance && assetRows.length >= (options.batchLimit ?? 2000),
     dryRun: options.dryRun === true
   };

@@ -113,6 +113,7 @@ export class AssignmentEngine {
       // A failed run may have written part of its rows: rebuild from the ledger next time.
       cache.rows.clear();
       cache.complete = false;
+      cache.window = undefined;
       throw error;
     }
   }
