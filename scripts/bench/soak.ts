@@ -6,6 +6,9 @@
  *   tsx scripts/bench/soak.ts --minutes 60 [--rate 5] [--sample-seconds 15] [--json]
  *     [--heap-snapshots 10,40 --snapshot-dir DIR]   (then: tsx scripts/bench/heap-diff.ts A B)
  *
+ * Writing a snapshot takes the engine's RSS up by about the heap's size and pauses it for
+ * seconds: judge flat memory on a run without snapshots.
+ *
  * Flat memory means: the last quarter of the run holds no more than the second quarter plus
  * 10% (or 8 MiB), both for the engine's RSS (mean) and for its used heap at the troughs of
  * the garbage collector's sawtooth (the quarter's minimum: the live set, not the garbage
