@@ -3,6 +3,27 @@ import { connectOrg, type OrgClient } from '../../services/engine/org/connection
 import { queryAll } from '../../services/engine/org/reads';
 import { startTestOrg, type TestOrg } from '../support/localOrg';
 
+const SDRS = "SELECT Id, User__c FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true ORDER BY Key__c";
+
+let serial = 0;
+/** Inbound SMB web leads, one at a time. */
+async function newWebLeads(client: OrgClient, n: number): Promise<void> {
+  for (let i = 0; i < n; i += 1) {
+    serial += 1;
+    await client.conn.sobject('Lead').create({ LastName: `Inbound ${serial}`, Company: `Inbound ${serial}`, LeadSource: 'Web', Segment__c: 'SMB' });
+  }
+}
+
+/** Every SDR works around the clock with no other limit than `caps` (hourly cap, weight), so only the rate window decides. */
+async function sdrsAroundTheClock(client: OrgClient, caps: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
+  const reps = await queryAll(client, SDRS);
+  await client.conn.sobject('Rep_Capacity__c').update(
+    reps.map((rep) => ({ Id: String(rep.Id), Time_Zone__c: 'UTC', Shift_Start_Hour__c: 0, Shift_End_Hour__c: 24, Working_Days__c: 'Mon;Tue;Wed;Thu;Fri;Sat;Sun', Leave_Start__c: null, Leave_End__c: null, WIP_Cap__c: null, Skills__c: null, ...caps })),
+    { allowRecursive: true }
+  );
+  return reps;
+}
+
 // User story: field visits take three hours, so a rep gets at most one new visit per three
 // hours (the hourly cap follows from the handling time). A draw two and a half hours ago must
 // still hold the rep back, although the engine re-reads only 65 minutes of the ledger by default.
@@ -16,29 +37,18 @@ describe('the rate window of a station whose task takes longer than an hour', ()
   let sdrs: number;
   let fastRep: string;
   let fastRepCapacityId: string;
-  let serial = 0;
 
-  const newLeads = async (n: number) => {
-    for (let i = 0; i < n; i += 1) {
-      serial += 1;
-      await client.conn.sobject('Lead').create({ LastName: `Visit ${serial}`, Company: `Visit ${serial}`, LeadSource: 'Web', Segment__c: 'SMB' });
-    }
-  };
+  const newLeads = (n: number) => newWebLeads(client, n);
   const run = (now: Date, dryRun = false) => runAssignment(client, { station: 'SDR_CALL', now, unassignedOwnerId: integrationId, takesUnstationed: true, dryRun, seed: `visits-${now.getTime()}` });
 
   beforeAll(async () => {
     test = await startTestOrg({ leads: 0, seed: 'rate-window-e2e' });
     client = await connectOrg(test.engineConfig());
     integrationId = client.userId as string;
-    // Every SDR works around the clock with no other limit, so only the rate window decides.
-    const reps = await queryAll(client, "SELECT Id, User__c FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true ORDER BY Key__c");
+    const reps = await sdrsAroundTheClock(client, { Hourly_Cap_Override__c: null });
     sdrs = reps.length;
     fastRep = String(reps[0]?.User__c);
     fastRepCapacityId = String(reps[0]?.Id);
-    await client.conn.sobject('Rep_Capacity__c').update(
-      reps.map((rep) => ({ Id: String(rep.Id), Time_Zone__c: 'UTC', Shift_Start_Hour__c: 0, Shift_End_Hour__c: 24, Working_Days__c: 'Mon;Tue;Wed;Thu;Fri;Sat;Sun', Leave_Start__c: null, Leave_End__c: null, WIP_Cap__c: null, Hourly_Cap_Override__c: null, Skills__c: null })),
-      { allowRecursive: true }
-    );
     const [station] = await queryAll(client, "SELECT Id FROM Station__c WHERE Key__c = 'SDR_CALL'");
     await client.conn.sobject('Station__c').update({ Id: String(station?.Id), Handling_Minutes__c: 180, Hourly_Cap_Override__c: null, Target_WIP__c: 0 });
   }, 120_000);
@@ -79,15 +89,9 @@ describe('the running engine reads the ledger incrementally', () => {
   let client: OrgClient;
   let integrationId: string;
   let sdrs: number;
-  let serial = 0;
   const start = new Date('2026-11-16T10:00:00.000Z');
   const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
-  const newLeads = async (n: number) => {
-    for (let i = 0; i < n; i += 1) {
-      serial += 1;
-      await client.conn.sobject('Lead').create({ LastName: `Inbound ${serial}`, Company: `Inbound ${serial}`, LeadSource: 'Web', Segment__c: 'SMB' });
-    }
-  };
+  const newLeads = (n: number) => newWebLeads(client, n);
   const cache: LedgerCache = { rows: new Map() };
   const run = (now: Date, withCache = true) => runAssignment(client, { station: 'SDR_CALL', now, unassignedOwnerId: integrationId, takesUnstationed: true, seed: `inc-${now.getTime()}`, ...(withCache ? { cache } : {}) });
   const perRep = (rows: Array<{ repId: string }>) => [...rows.reduce((m, row) => m.set(row.repId, (m.get(row.repId) ?? 0) + 1), new Map<string, number>()).values()];
@@ -96,13 +100,8 @@ describe('the running engine reads the ledger incrementally', () => {
     test = await startTestOrg({ leads: 0, seed: 'incremental-window-e2e' });
     client = await connectOrg(test.engineConfig());
     integrationId = client.userId as string;
-    // Around the clock, equal weights, one new lead an hour each: only the hourly cap decides.
-    const reps = await queryAll(client, "SELECT Id FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true");
-    sdrs = reps.length;
-    await client.conn.sobject('Rep_Capacity__c').update(
-      reps.map((rep) => ({ Id: String(rep.Id), Time_Zone__c: 'UTC', Shift_Start_Hour__c: 0, Shift_End_Hour__c: 24, Working_Days__c: 'Mon;Tue;Wed;Thu;Fri;Sat;Sun', Leave_Start__c: null, Leave_End__c: null, WIP_Cap__c: null, Hourly_Cap_Override__c: 1, Skills__c: null, Weight__c: 1 })),
-      { allowRecursive: true }
-    );
+    // Equal weights, one new lead an hour each.
+    sdrs = (await sdrsAroundTheClock(client, { Hourly_Cap_Override__c: 1, Weight__c: 1 })).length;
     const [station] = await queryAll(client, "SELECT Id FROM Station__c WHERE Key__c = 'SDR_CALL'");
     await client.conn.sobject('Station__c').update({ Id: String(station?.Id), Target_WIP__c: 0 });
   }, 120_000);
@@ -145,7 +144,7 @@ describe('the running engine reads the ledger incrementally', () => {
     expect(perRep(other.rows)).toEqual(oneEach());
 
     // Now two an hour each: the laptop's draws and the engine's make two, so nobody may draw.
-    const reps = await queryAll(client, "SELECT Id FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true");
+    const reps = await queryAll(client, SDRS);
     await client.conn.sobject('Rep_Capacity__c').update(reps.map((rep) => ({ Id: String(rep.Id), Hourly_Cap_Override__c: 2 })), { allowRecursive: true });
     await newLeads(sdrs);
     const next = await run(at(123));

@@ -52,6 +52,7 @@ export {
   rebuildState,
   rateWindowMs,
   recentDrawsOf,
+  isStationDraw,
   stateFromEngineState,
   ENGINE_STATE_MAX_CHARS,
   type EngineState

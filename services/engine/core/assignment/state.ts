@@ -19,10 +19,11 @@ export function rateWindowMs(station: Pick<Station, 'handlingMinutes'>): number 
  */
 export function rebuildState(station: Pick<Station, 'key' | 'handlingMinutes' | 'hourlyCapOverride'>, rows: readonly LedgerRow[], now: Date): AssignmentState {
   const strata: Record<string, StratumState> = {};
-  const draws: LedgerRow[] = [];
+  const draws: Array<{ repId: string; at: number }> = [];
+  let lastText = '';
+  let lastTime = 0;
   for (const row of rows) {
-    if (row.station !== station.key) continue;
-    if (row.method !== 'Permuted Block' && row.method !== 'Rebalance') continue;
+    if (!isStationDraw(row, station.key)) continue;
     if (row.stratum === null || row.block === null || row.seed === null || row.blockSize === null) continue;
     const current = strata[row.stratum];
     if (!current || row.block > current.block) {
@@ -30,27 +31,31 @@ export function rebuildState(station: Pick<Station, 'key' | 'handlingMinutes' | 
     } else if (row.block === current.block) {
       current.used[row.repId] = (current.used[row.repId] ?? 0) + 1;
     }
-    draws.push(row);
+    // A run's rows share one time: parsed once.
+    if (row.assignedAt !== lastText) {
+      lastText = row.assignedAt;
+      lastTime = parseInstant(row.assignedAt);
+    }
+    draws.push({ repId: row.repId, at: lastTime });
   }
   return { station: station.key, strata, recentDraws: recentDrawsOf(station, draws, now) };
 }
 
+/** A row that drew an asset at this station (the methods that use blocks and count against caps). */
+export function isStationDraw(row: Pick<LedgerRow, 'station' | 'method'>, stationKey: string): boolean {
+  return row.station === stationKey && (row.method === 'Permuted Block' || row.method === 'Rebalance');
+}
+
 /**
  * Each rep's draws inside the station's rate window, for the hourly caps: epoch milliseconds,
- * oldest first. The caller passes drawing rows of this station only.
+ * oldest first. The caller passes draws of this station only (`at`: epoch milliseconds).
  */
-export function recentDrawsOf(station: Pick<Station, 'handlingMinutes'>, draws: Iterable<Pick<LedgerRow, 'repId' | 'assignedAt'>>, now: Date): Record<string, number[]> {
+export function recentDrawsOf(station: Pick<Station, 'handlingMinutes'>, draws: Iterable<{ repId: string; at: number }>, now: Date): Record<string, number[]> {
   const recentDraws: Record<string, number[]> = {};
   const nowMs = now.getTime();
   const windowMs = rateWindowMs(station);
-  let lastText = '';
-  let lastTime = 0;
   for (const draw of draws) {
-    if (draw.assignedAt !== lastText) {
-      lastText = draw.assignedAt;
-      lastTime = parseInstant(draw.assignedAt);
-    }
-    if (lastTime > nowMs - windowMs && lastTime <= nowMs) (recentDraws[draw.repId] ??= []).push(lastTime);
+    if (draw.at > nowMs - windowMs && draw.at <= nowMs) (recentDraws[draw.repId] ??= []).push(draw.at);
   }
   for (const times of Object.values(recentDraws)) times.sort((a, b) => a - b);
   return recentDraws;
@@ -113,7 +118,7 @@ export function engineStateIsCurrent(state: EngineState, recentRows: readonly Le
   if (asOf < second(since.getTime())) return false;
   let atAsOf = 0;
   for (const row of recentRows) {
-    if (row.station !== state.station || (row.method !== 'Permuted Block' && row.method !== 'Rebalance')) continue;
+    if (!isStationDraw(row, state.station)) continue;
     const at = second(parseInstant(row.assignedAt));
     if (at > asOf) return false;
     if (at === asOf) atAsOf += 1;

@@ -14,6 +14,8 @@ import {
   rebuildState,
   rateWindowMs,
   recentDrawsOf,
+  isStationDraw,
+  parseInstant,
   repsFromRecords,
   stationsFromRecords,
   type AssetToAssign,
@@ -125,7 +127,8 @@ export interface LedgerCache {
 
 export interface RateWindow {
   stateAsOf: string;
-  draws: Map<string, { repId: string; assignedAt: string }>;
+  /** By ledger key: the rep and the time of the draw (epoch milliseconds). */
+  draws: Map<string, { repId: string; at: number }>;
 }
 
 export interface AssignRunOptions {
@@ -424,8 +427,13 @@ export interface ResolvedState {
   storedAsOf?: string;
 }
 
-const secondOf = (instant: string): Date => new Date(Math.floor(Date.parse(instant) / 1000) * 1000);
-const isDraw = (row: LedgerRow, station: string): boolean => row.station === station && (row.method === 'Permuted Block' || row.method === 'Rebalance');
+const secondOf = (instant: string): Date => new Date(Math.floor(parseInstant(instant) / 1000) * 1000);
+
+/** Adds the station's draws among `rows` to `draws`, by ledger key. */
+function addDraws(draws: RateWindow['draws'], rows: readonly LedgerRow[], stationKey: string): RateWindow['draws'] {
+  for (const row of rows) if (isStationDraw(row, stationKey)) draws.set(row.ledgerKey, { repId: row.repId, at: parseInstant(row.assignedAt) });
+  return draws;
+}
 
 /**
  * The running engine's incremental path: the stored state is the one its last run left and
@@ -435,7 +443,7 @@ const isDraw = (row: LedgerRow, station: string): boolean => row.station === sta
 function warmState(station: Station, warm: RateWindow, storedState: unknown, recent: LedgerRow[], since: Date, now: Date): ResolvedState | null {
   const stored = parseEngineState(storedState, station.key);
   if (!stored || stored.asOf !== warm.stateAsOf || !engineStateIsCurrent(stored, recent, since)) return null;
-  for (const row of recent) if (isDraw(row, station.key)) warm.draws.set(row.ledgerKey, { repId: row.repId, assignedAt: row.assignedAt });
+  addDraws(warm.draws, recent, station.key);
   return { state: { station: station.key, strata: stored.strata, recentDraws: recentDrawsOf(station, warm.draws.values(), now) }, source: 'stored', storedAsOf: stored.asOf };
 }
 
@@ -449,10 +457,9 @@ function keepWindow(cache: LedgerCache, station: Station, stateAsOf: string | un
     cache.window = undefined;
     return;
   }
-  const draws = cache.window?.draws ?? new Map(read.filter((row) => isDraw(row, station.key)).map((row) => [row.ledgerKey, { repId: row.repId, assignedAt: row.assignedAt }]));
-  for (const row of drawn) draws.set(row.ledgerKey, { repId: row.repId, assignedAt: row.assignedAt });
+  const draws = addDraws(cache.window?.draws ?? addDraws(new Map(), read, station.key), drawn, station.key);
   const oldest = windowStart(station, now, new Date(now.getTime() - RECENT_WINDOW_MS)).getTime();
-  for (const [ledgerKey, draw] of draws) if (Date.parse(draw.assignedAt) < oldest) draws.delete(ledgerKey);
+  for (const [ledgerKey, draw] of draws) if (draw.at < oldest) draws.delete(ledgerKey);
   cache.window = { stateAsOf, draws };
 }
 
