@@ -1,3 +1,4 @@
+import { AssignmentEngine } from '../../services/engine/features/assignment';
 import { processDispositions } from '../../services/engine/features/assignment/movementRun';
 import { connectOrg, type OrgClient } from '../../services/engine/org/connection';
 import { queryAll } from '../../services/engine/org/reads';
@@ -102,6 +103,47 @@ describe('movement against the local org when an asset update fails', () => {
     expect((await stamps()).every((stamp) => typeof stamp === 'string')).toBe(true);
     expect((await queryAll(client, `SELECT Station__c, OwnerId FROM Lead WHERE Id = '${lead.id}'`))[0]).toEqual({ Station__c: stations.get('COORDINATE'), OwnerId: owner });
   });
+
+  // The race behind 2 closes left unmoved in an hour-long soak: the hourly Catch Up Sweep read
+  // a lead, its write was slow, a live Do Not Call moved the lead to Avoid meanwhile, and the
+  // sweep's write of the place it had read then put the lead back. The engine's moves take turns.
+  it('does not let a slow Catch Up Sweep undo a live move made while it ran', async () => {
+    const [sdr] = await queryAll(client, "SELECT User__c FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true LIMIT 1");
+    const owner = String(sdr?.User__c);
+    const lead = (await client.conn.sobject('Lead').create({ LastName: 'Closed', Company: 'Closed Meanwhile Co', LeadSource: 'Web', Segment__c: 'SMB', Station__c: stations.get('SDR_CALL'), Bin__c: 'Working', OwnerId: owner })) as { id: string };
+    // Unprocessed, so the sweep has it to move.
+    await client.conn.sobject('Disposition__c').create({ Lead__c: lead.id, Station__c: stations.get('SDR_CALL'), Outcome__c: 'No Answer', Rep__c: owner });
+    const engine = new AssignmentEngine(client, { clock: () => NOW });
+
+    // The sweep's lead update is held back 1.5 s on its way to the org, as a slow network
+    // would (after its read: the local org's fault rules cannot tell a read from a write, both
+    // being Composite calls, so the hold is on the engine's side of the wire).
+    const request = client.conn.request.bind(client.conn);
+    let held: (() => void) | undefined;
+    const sent = new Promise<void>((resolve) => (held = resolve));
+    const spy = jest.spyOn(client.conn, 'request').mockImplementation(((info: { url?: string; body?: string }, ...rest: unknown[]) => {
+      if (held && /\/composite$/.test(info.url ?? '') && info.body?.includes(lead.id) && info.body.includes('"Bin__c"')) {
+        const release = held;
+        held = undefined;
+        release();
+        return new Promise((resolve) => setTimeout(resolve, 1500)).then(() => (request as (...args: unknown[]) => unknown)(info, ...rest));
+      }
+      return (request as (...args: unknown[]) => unknown)(info, ...rest);
+    }) as typeof client.conn.request);
+    try {
+      const sweep = engine.sweep();
+      await sent;
+      // Meanwhile the SDR closes the lead; the live path moves it.
+      const close = (await client.conn.sobject('Disposition__c').create({ Lead__c: lead.id, Station__c: stations.get('SDR_CALL'), Outcome__c: 'Do Not Call', Rep__c: owner })) as { id: string };
+      const [live] = await Promise.all([engine.move([close.id]), sweep]);
+      expect(live.moved).toEqual([expect.objectContaining({ dispositionId: close.id, to: expect.objectContaining({ bin: 'Avoid - Bad Fit' }) })]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await queryAll(client, `SELECT Bin__c FROM Lead WHERE Id = '${lead.id}'`))[0]).toEqual({ Bin__c: 'Avoid - Bad Fit' });
+    const left = await queryAll(client, `SELECT Id FROM Disposition__c WHERE Lead__c = '${lead.id}' AND Processed_At__c = null`);
+    expect(left).toEqual([]);
+  }, 30_000);
 
   it('stamps a disposition only after its move: a successful run costs one read and two write calls', async () => {
     const [ae] = await queryAll(client, "SELECT User__c FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true LIMIT 1");

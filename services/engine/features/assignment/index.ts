@@ -10,6 +10,7 @@ import { catchUpSweep, rebalance, reentry } from './jobs';
 import { orgNames } from '../../org/names';
 import { moveCustomers, processDispositions, type MovementResult } from './movementRun';
 import { IdBatcher } from '../../jobs/batcher';
+import { Lane } from '../../jobs/lane';
 import { Coalescer } from './runs';
 import { EventLatency } from './latency';
 
@@ -41,7 +42,14 @@ export class AssignmentEngine {
   private readonly caches = new Map<string, LedgerCache>();
   private readonly latency = new EventLatency();
   private readonly runs = new Map<string, Coalescer<AssignRunResult>>();
-  private readonly turns = new Map<string, Promise<void>>();
+  private readonly turns = new Map<string, Lane>();
+  /**
+   * Every run that moves assets between stations and bins (dispositions, customers, re-entry)
+   * takes this lane. Each reads an asset's place and writes the whole of its new place, so two
+   * at once (the hourly Catch Up Sweep during live moves) could write a place read before the
+   * other's move: a lead closed as Do Not Call put back in its working bin.
+   */
+  private readonly moving = new Lane();
   private readonly moveBatches = new IdBatcher<MovementResult[]>((ids) => this.moveInChunks(ids));
   readonly entryStation: string;
   readonly stations: string[];
@@ -78,17 +86,12 @@ export class AssignmentEngine {
    * open blocks from the same ledger state and write the same draw positions twice.
    */
   assignNow(station: string, extra: Partial<AssignRunOptions> = {}): Promise<AssignRunResult> {
-    const previous = this.turns.get(station) ?? Promise.resolve();
-    const run = previous.then(() => this.runAt(station, extra));
-    const turn = run.then(
-      () => undefined,
-      () => undefined
-    );
-    this.turns.set(station, turn);
-    void turn.then(() => {
-      if (this.turns.get(station) === turn) this.turns.delete(station);
-    });
-    return run;
+    let turns = this.turns.get(station);
+    if (!turns) {
+      turns = new Lane();
+      this.turns.set(station, turns);
+    }
+    return turns.run(() => this.runAt(station, extra));
   }
 
   private async runAt(station: string, extra: Partial<AssignRunOptions>): Promise<AssignRunResult> {
@@ -119,7 +122,7 @@ export class AssignmentEngine {
   }
 
   async move(ids?: readonly string[]): Promise<MovementResult> {
-    const result = await processDispositions(this.client, { ...(ids ? { ids } : {}), now: this.clock(), unassignedOwnerId: this.unassignedOwnerId });
+    const result = await this.moving.run(() => processDispositions(this.client, { ...(ids ? { ids } : {}), now: this.clock(), unassignedOwnerId: this.unassignedOwnerId }));
     this.options.onMoved?.(result);
     await Promise.all(result.assignAt.map((station) => this.assign(station)));
     return result;
@@ -156,7 +159,13 @@ export class AssignmentEngine {
   }
 
   sweep(): ReturnType<typeof catchUpSweep> {
-    return catchUpSweep(this.client, { now: this.clock(), stations: this.stations, unassignedOwnerId: this.unassignedOwnerId, assignAt: (station, extra) => (extra ? this.assignNow(station, extra) : this.assign(station)) });
+    return catchUpSweep(this.client, {
+      now: this.clock(),
+      stations: this.stations,
+      unassignedOwnerId: this.unassignedOwnerId,
+      assignAt: (station, extra) => (extra ? this.assignNow(station, extra) : this.assign(station)),
+      moving: (work) => this.moving.run(work)
+    });
   }
 
   async idle(): Promise<void> {
@@ -178,7 +187,7 @@ export class AssignmentEngine {
       },
       'Re-entry': async (context) => {
         const [station = this.entryStation] = stationsOf(context);
-        const result = await reentry(this.client, { now: this.clock(), station, unassignedOwnerId: this.unassignedOwnerId, assignAt });
+        const result = await reentry(this.client, { now: this.clock(), station, unassignedOwnerId: this.unassignedOwnerId, assignAt, moving: (work) => this.moving.run(work) });
         return { recordsTouched: result.touched, summary: result.summary };
       },
       Audit: async (context) => {
@@ -246,7 +255,7 @@ export class AssignmentEngine {
           const parsed = accountChange.safeParse(message.payload);
           if (!parsed.success) return;
           const header = parsed.data.ChangeEventHeader;
-          if (header.changeType === 'CREATE' || (header.changeType === 'UPDATE' && header.changedFields.includes('Type'))) await moveCustomers(this.client, { ids: header.recordIds });
+          if (header.changeType === 'CREATE' || (header.changeType === 'UPDATE' && header.changedFields.includes('Type'))) await this.moving.run(() => moveCustomers(this.client, { ids: header.recordIds }));
         }
       },
       {

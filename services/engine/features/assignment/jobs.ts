@@ -14,12 +14,32 @@ import { moveCustomers, processDispositions } from './movementRun';
  * records it touched for the run log.
  */
 export type AssignAt = (station: string, extra?: Partial<AssignRunOptions>) => Promise<AssignRunResult>;
+/**
+ * Runs work that reads assets' places and writes new ones so that no other such work overlaps
+ * it (the engine's movement lane). Alone (the CLI), the work simply runs.
+ */
+export type Moving = <T>(work: () => Promise<T>) => Promise<T>;
+const alone: Moving = (work) => work();
 
 const CHECK_BACK: Bin = 'Nurture - Check Back Quarterly';
 const DAY = 86_400_000;
 
 /** Check Back Quarterly leads whose re-entry time has passed go back to the entry station. */
-export async function reentry(client: OrgClient, options: { now: Date; station: string; unassignedOwnerId: string; assignAt: AssignAt }): Promise<{ touched: number; summary: string }> {
+export async function reentry(
+  client: OrgClient,
+  options: { now: Date; station: string; unassignedOwnerId: string; assignAt: AssignAt; moving?: Moving }
+): Promise<{ touched: number; summary: string }> {
+  const moved = await (options.moving ?? alone)(() => reenterDue(client, options));
+  if (moved.due === 0) return { touched: 0, summary: 'no Check Back Quarterly lead is due' };
+  const assigned = await options.assignAt(options.station);
+  return {
+    touched: moved.written + assigned.rows.length,
+    summary: `${moved.due} lead(s) re-entered ${options.station}; ${assigned.rows.length} assigned, ${assigned.waiting.length} waiting${moved.failed ? `; ${moved.failed} failed` : ''}`
+  };
+}
+
+/** The due Check Back Quarterly leads, read and put back at the station in one piece of movement work. */
+async function reenterDue(client: OrgClient, options: { now: Date; station: string; unassignedOwnerId: string }): Promise<{ due: number; written: number; failed: number }> {
   const names = orgNames(client);
   const { n, list } = names;
   const oldest = new Date(options.now.getTime() - 90 * DAY);
@@ -39,7 +59,7 @@ export async function reentry(client: OrgClient, options: { now: Date; station: 
     ownerId: (lead.OwnerId as string | null) ?? null
   }));
   const due = dueForReentry(nurture, options.now, { Lead: options.station });
-  if (due.length === 0) return { touched: 0, summary: 'no Check Back Quarterly lead is due' };
+  if (due.length === 0) return { due: 0, written: 0, failed: 0 };
   // Re-entering leads wait for a fresh draw at the station, owned by the integration user.
   const [report] = await writeRecords(client, [
     {
@@ -48,11 +68,7 @@ export async function reentry(client: OrgClient, options: { now: Date; station: 
       records: due.map((entry) => names.record({ Id: entry.assetId, Bin__c: entry.to.bin, Station__c: stationId, OwnerId: options.unassignedOwnerId, Next_Action_At__c: null }))
     }
   ]);
-  const assigned = await options.assignAt(options.station);
-  return {
-    touched: (report?.succeeded.length ?? 0) + assigned.rows.length,
-    summary: `${due.length} lead(s) re-entered ${options.station}; ${assigned.rows.length} assigned, ${assigned.waiting.length} waiting${report?.failed.length ? `; ${report.failed.length} failed` : ''}`
-  };
+  return { due: due.length, written: report?.succeeded.length ?? 0, failed: report?.failed.length ?? 0 };
 }
 
 /** Open leads of reps who left, are inactive or on leave, or are over their WIP cap, redrawn. */
@@ -91,13 +107,15 @@ export async function rebalance(client: OrgClient, options: { now: Date; station
 /** Anything the real-time path missed: unprocessed dispositions, customer accounts, then waiting leads. */
 export async function catchUpSweep(
   client: OrgClient,
-  options: { now: Date; stations: readonly string[]; unassignedOwnerId: string; assignAt: AssignAt }
+  options: { now: Date; stations: readonly string[]; unassignedOwnerId: string; assignAt: AssignAt; moving?: Moving }
 ): Promise<{ touched: number; summary: string; partial: boolean }> {
+  const moving = options.moving ?? alone;
   let moved = 0;
   let failed = 0;
   // Dispositions in pages of 1,000 until none is left unprocessed (or one page changes nothing).
   for (let page = 0; page < 100; page += 1) {
-    const result = await processDispositions(client, { now: options.now, unassignedOwnerId: options.unassignedOwnerId });
+    // A page at a time: live moves wait for one page, not for the whole backlog.
+    const result = await moving(() => processDispositions(client, { now: options.now, unassignedOwnerId: options.unassignedOwnerId }));
     moved += result.processed;
     failed += result.failed.length;
     if (result.processed < 1000 || result.failed.length > 0) break;
@@ -105,7 +123,7 @@ export async function catchUpSweep(
   // Accounts that became customers while nobody was listening.
   let customers = 0;
   for (let page = 0; page < 100; page += 1) {
-    const result = await moveCustomers(client);
+    const result = await moving(() => moveCustomers(client));
     customers += result.moved.length - result.failed.length;
     failed += result.failed.length;
     if (result.moved.length < 2000 || result.failed.length > 0) break;

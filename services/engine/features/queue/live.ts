@@ -19,6 +19,7 @@ import type { OrgClient } from '../../org/connection';
 import { changeEventHeaderSchema, type StreamingMessage } from '../../org/streaming';
 import { writeRecords, type WriteOp, type WriteReport } from '../../org/writes';
 import { IdBatcher, type BatchFailure } from '../../jobs/batcher';
+import { Lane } from '../../jobs/lane';
 import { EntryLedger, type ClosedStatus, type EntryRecord } from './entries';
 import { orgNames, type OrgNames } from '../../org/names';
 import { readFloor, readLeads } from './reads';
@@ -121,7 +122,7 @@ export class LiveQueue {
   private readonly handled = new Set<string>();
   /** What the last RERANKED signal told each SDR's console (entries shown, open tasks). */
   private readonly signalled = new Map<string, string>();
-  private lock: Promise<unknown> = Promise.resolve();
+  private readonly lane = new Lane();
   private readonly leadBatches = new IdBatcher<number>((ids) => this.serialize(() => this.replanLeads(ids)));
 
   constructor(
@@ -135,9 +136,7 @@ export class LiveQueue {
   }
 
   private serialize<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.lock.then(work, work);
-    this.lock = next.catch(() => undefined);
-    return next;
+    return this.lane.run(work);
   }
 
   get rules(): QueueDefaults['rules'] {
