@@ -1,11 +1,40 @@
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The heap's used size just after the last full (mark-compact) collection. The used size at any
+ * other moment also counts garbage not yet collected (young objects, and old ones waiting for the
+ * next full collection), which rises and falls with the load; after a full collection only what is
+ * still reachable is left, so a leak shows as this climbing. One observer for the process, since
+ * the heap is the process's: every registry reads the same figure.
+ */
+let liveHeapBytes: number | undefined;
+let gcObserver: PerformanceObserver | undefined;
+function observeFullCollections(): void {
+  if (gcObserver) return;
+  gcObserver = new PerformanceObserver((list) => {
+    const full = list.getEntries().some((entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+    if (full) liveHeapBytes = v8.getHeapStatistics().used_heap_size;
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+}
 
 /** Prometheus metrics of one engine instance (one registry, so tests can make their own). */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'asl_' });
+  observeFullCollections();
   return {
     registry,
+    liveHeap: new Gauge({
+      name: 'asl_nodejs_heap_live_bytes',
+      help: 'Used heap just after the last full garbage collection (the live set; a leak makes it climb); 0 until the first one',
+      registers: [registry],
+      collect() {
+        if (liveHeapBytes !== undefined) this.set(liveHeapBytes);
+      }
+    }),
     assignments: new Counter({ name: 'asl_assignments_total', help: 'Assets assigned to reps', labelNames: ['station', 'method'], registers: [registry] }),
     waiting: new Gauge({ name: 'asl_station_waiting', help: 'Assets waiting for capacity per station', labelNames: ['station'], registers: [registry] }),
     eventLatency: new Histogram({
