@@ -16,7 +16,7 @@
  * one minute, p95 under 5 s.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -75,8 +75,11 @@ export interface EngineChild {
   stop(): Promise<void>;
 }
 
-/** The engine as production starts it: `node --import tsx services/engine/main.ts`, ASL_* settings. */
-export function startEngineChild(bench: BenchOrg, stateDir: string, nodeFlags: string[] = []): EngineChild {
+/**
+ * The engine as production starts it: `node --import tsx services/engine/main.ts`, ASL_* settings.
+ * Its log (JSON lines on stdout) goes to `logFile` when given; ASL_BENCH_ENGINE_LOG=1 also echoes it.
+ */
+export function startEngineChild(bench: BenchOrg, stateDir: string, nodeFlags: string[] = [], logFile?: string): EngineChild {
   const token = `bench-${process.pid}-${Date.now()}-token-for-metrics`;
   const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), [...nodeFlags, '--import', 'tsx', path.join(ROOT, 'services/engine/main.ts'), '--state-dir', stateDir], {
     cwd: ROOT,
@@ -97,9 +100,11 @@ export function startEngineChild(bench: BenchOrg, stateDir: string, nodeFlags: s
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // The bench ending for any reason ends its engine too.
   process.once('exit', () => child.kill('SIGKILL'));
+  const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
   const ready = new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout?.on('data', (chunk: Buffer) => {
+      log?.write(chunk);
       const text = chunk.toString();
       if (process.env.ASL_BENCH_ENGINE_LOG) process.stderr.write(text);
       buffer = (buffer + text).slice(-100_000);
@@ -116,6 +121,7 @@ export function startEngineChild(bench: BenchOrg, stateDir: string, nodeFlags: s
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
+      await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
     }
   };
 }

@@ -5,21 +5,24 @@
  *
  *   tsx scripts/bench/soak.ts --minutes 60 [--rate 5] [--sample-seconds 15] [--json]
  *     [--heap-snapshots 10,40 --snapshot-dir DIR]   (then: tsx scripts/bench/heap-diff.ts A B)
+ *     [--engine-log FILE]   (the engine's JSON log; its warnings and errors are counted at the end)
  *
  * Writing a snapshot takes the engine's RSS up by about the heap's size and pauses it for
  * seconds: judge flat memory on a run without snapshots.
  *
  * Flat memory means: the last quarter of the run holds no more than the second quarter plus
- * 10% (or 8 MiB), both for the engine's RSS (mean) and for its used heap at the troughs of
- * the garbage collector's sawtooth (the quarter's minimum: the live set, not the garbage
- * waiting to be collected). Slopes after a warm-up (the first 20%) are reported too. Every lead is also checked: assigned once, to
+ * 10% (or 8 MiB), both for the engine's RSS (mean) and for its live heap (mean of
+ * asl_nodejs_heap_live_bytes, the used heap just after each full collection: the live set).
+ * The used heap's low point per quarter is reported beside it but not judged: between full
+ * collections it also holds old garbage not yet collected, which comes and goes with the
+ * collector's timing. Slopes after a warm-up (the first 20%) are reported too. Every lead is also checked: assigned once, to
  * an SDR, nothing dropped. SDRs work their queues meanwhile (a share of the assigned leads get
  * a disposition each minute) and close the oldest open leads beyond --open-target (Do Not
  * Call, which moves a lead to Avoid - Bad Fit and out of every queue), so after the first
  * minutes the open floor holds steady, as on a sales floor that works its leads: memory that
  * still grows then is growth per event handled, which is what a leak looks like.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -39,17 +42,20 @@ const flagsSchema = z.object({
     .transform((text) => text.split(',').map(Number))
     .optional(),
   snapshotDir: z.string().min(1).optional(),
+  engineLog: z.string().min(1).optional(),
   json: z.boolean().default(false)
 });
 
 interface Sample {
   atSeconds: number;
   heapUsedMiB: number;
+  /** Used heap after the engine's last full collection; 0 before the first. */
+  liveHeapMiB: number;
   rssMiB: number;
   orgRssMiB: number;
 }
 
-async function engineMemory(metricsUrl: string, token: string): Promise<{ heap: number; rss: number }> {
+async function engineMemory(metricsUrl: string, token: string): Promise<{ heap: number; live: number; rss: number }> {
   const response = await fetch(`${metricsUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
   const text = await response.text();
@@ -58,7 +64,7 @@ async function engineMemory(metricsUrl: string, token: string): Promise<{ heap: 
     if (!match?.[1]) throw new Error(`/metrics has no ${name}`);
     return Number(match[1]);
   };
-  return { heap: value('asl_nodejs_heap_size_used_bytes'), rss: value('asl_process_resident_memory_bytes') };
+  return { heap: value('asl_nodejs_heap_size_used_bytes'), live: value('asl_nodejs_heap_live_bytes'), rss: value('asl_process_resident_memory_bytes') };
 }
 
 /** Least-squares slope of y over x. */
@@ -136,6 +142,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--open-target <n>', 'open leads the SDRs keep (the oldest beyond are closed each minute)', '1500')
     .option('--heap-snapshots <minutes>', "write the engine's heap snapshot after these minutes (e.g. 10,40)")
     .option('--snapshot-dir <dir>', 'where the heap snapshots go (default: a new directory under the temp dir)')
+    .option('--engine-log <file>', "append the engine's log (JSON lines) to this file")
     .option('--json', 'print JSON', false)
     .parse(argv);
   const flags = flagsSchema.parse(program.opts());
@@ -143,7 +150,7 @@ async function main(argv: string[]): Promise<void> {
   const bench = await startBenchOrg('bench-soak');
   const snapshotDir = flags.heapSnapshots ? (flags.snapshotDir ?? mkdtempSync(path.join(os.tmpdir(), 'asl-soak-heap-'))) : undefined;
   if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
-  const engine = startEngineChild(bench, stateDir, snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []);
+  const engine = startEngineChild(bench, stateDir, snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : [], flags.engineLog);
   const snapshots: string[] = [];
   const samples: Sample[] = [];
   let dispositions = 0;
@@ -159,7 +166,7 @@ async function main(argv: string[]): Promise<void> {
     const started = Date.now();
     const sample = async () => {
       const memory = await engineMemory(metricsUrl, engine.token);
-      samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), heapUsedMiB: mib(memory.heap), rssMiB: mib(memory.rss), orgRssMiB: mib(process.memoryUsage().rss) });
+      samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), heapUsedMiB: mib(memory.heap), liveHeapMiB: mib(memory.live), rssMiB: mib(memory.rss), orgRssMiB: mib(process.memoryUsage().rss) });
     };
     await sample();
     const sampler = setInterval(() => void sample().catch((error: unknown) => process.stderr.write(`sample failed: ${String(error)}\n`)), flags.sampleSeconds * 1000);
@@ -175,7 +182,7 @@ async function main(argv: string[]): Promise<void> {
       dispositions += closedNow.closed;
       openSeries.push({ minute: minute + 1, open: closedNow.open });
       if (snapshotDir && flags.heapSnapshots?.includes(minute + 1)) snapshots.push(await heapSnapshot(engine.child, snapshotDir));
-      if (!flags.json) process.stderr.write(`minute ${minute + 1}: ${sent} leads sent, ${openSeries[openSeries.length - 1]?.open} open, engine heap ${samples[samples.length - 1]?.heapUsedMiB} MiB\n`);
+      if (!flags.json) process.stderr.write(`minute ${minute + 1}: ${sent} leads sent, ${openSeries[openSeries.length - 1]?.open} open, engine heap ${samples[samples.length - 1]?.heapUsedMiB} MiB (live ${samples[samples.length - 1]?.liveHeapMiB})\n`);
     }
     // Let the engine finish what arrived last, then the last samples.
     const deadline = Date.now() + 120_000;
@@ -197,8 +204,10 @@ async function main(argv: string[]): Promise<void> {
     const quarter = (q: number) => samples.filter((entry) => entry.atSeconds >= (q / 4) * span && (q === 3 || entry.atSeconds < ((q + 1) / 4) * span));
     const grows = (early: number, late: number) => late > early + Math.max(8, 0.1 * early);
     const heapTrough = (q: number) => Math.min(...quarter(q).map((entry) => entry.heapUsedMiB));
+    const liveMean = (q: number) => Math.round(mean(quarter(q).flatMap((entry) => (entry.liveHeapMiB > 0 ? [entry.liveHeapMiB] : []))) * 10) / 10;
     const rssMean = (q: number) => mean(quarter(q).map((entry) => entry.rssMiB));
-    const flat = !grows(heapTrough(1), heapTrough(3)) && !grows(rssMean(1), rssMean(3));
+    const liveSlopePer10Min = slope(warm.filter((entry) => entry.liveHeapMiB > 0).map((entry) => [entry.atSeconds, entry.liveHeapMiB])) * 600;
+    const flat = !grows(liveMean(1), liveMean(3)) && !grows(rssMean(1), rssMean(3));
     const result = {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
@@ -213,9 +222,14 @@ async function main(argv: string[]): Promise<void> {
       dispositions,
       closed,
       closedMoved: movedToAvoid(),
+      // The closes the engine had not moved when the run ended, to look up in its log.
+      closedNotMoved: storeRows(bench.org, `SELECT Id, Bin__c, Station__c, OwnerId FROM Lead WHERE Company LIKE 'SOAK-%'`)
+        .filter((lead) => closing.has(String(lead.Id)) && !String(lead.Bin__c ?? '').startsWith('Avoid'))
+        .slice(0, 20),
       openLeads: { openTarget: flags.openTarget, afterFirstQuarter: openSeries[Math.floor(openSeries.length / 4)]?.open, atEnd: openSeries[openSeries.length - 1]?.open },
       assignLatencyMs: summary(outcome.assignLatencyMs),
       rankLatencyMs: summary(outcome.rankLatencyMs),
+      liveHeapMiB: { secondQuarterMean: liveMean(1), lastQuarterMean: liveMean(3), max: Math.max(...samples.map((entry) => entry.liveHeapMiB)), slopePer10Min: Math.round(liveSlopePer10Min * 100) / 100 },
       heapUsedMiB: { first: samples[0]?.heapUsedMiB, secondQuarterTrough: heapTrough(1), lastQuarterTrough: heapTrough(3), max: Math.max(...samples.map((entry) => entry.heapUsedMiB)), slopePer10Min: Math.round(heapSlopePer10Min * 100) / 100 },
       rssMiB: { first: samples[0]?.rssMiB, secondQuarterMean: Math.round(rssMean(1) * 10) / 10, lastQuarterMean: Math.round(rssMean(3) * 10) / 10, max: Math.max(...samples.map((entry) => entry.rssMiB)), slopePer10Min: Math.round(rssSlopePer10Min * 100) / 100 },
       orgProcessRssMiB: { first: samples[0]?.orgRssMiB, last: samples[samples.length - 1]?.orgRssMiB },
@@ -231,8 +245,10 @@ async function main(argv: string[]): Promise<void> {
         [
           `soak ${result.date} (${result.machine}; load average ${result.loadAverage1m.start} at start, ${result.loadAverage1m.end} at end): ${flags.minutes} min at ${flags.rate} leads/s`,
           `created ${result.created}, assigned ${result.assigned} (twice: ${result.assignedTwice}), owned by an SDR ${result.ownedBySdr}, dropped ${result.dropped}; ${dispositions} dispositions, of which ${closed} closed a lead (${result.closedMoved} moved to Avoid by the engine)`,
+          ...(result.closedNotMoved.length > 0 ? [`closed but not moved: ${JSON.stringify(result.closedNotMoved)}`] : []),
           `open leads before each minute's closes: target ${flags.openTarget}, ${result.openLeads.afterFirstQuarter} after the first quarter, ${result.openLeads.atEnd} in the last minute`,
           `arrival -> assigned p50 ${result.assignLatencyMs.p50} ms, p95 ${result.assignLatencyMs.p95} ms; arrival -> ranked p50 ${result.rankLatencyMs.p50} ms, p95 ${result.rankLatencyMs.p95} ms`,
+          `engine live heap after full collections (MiB): mean 2nd quarter ${result.liveHeapMiB.secondQuarterMean}, mean last quarter ${result.liveHeapMiB.lastQuarterMean}, max ${result.liveHeapMiB.max}, slope ${result.liveHeapMiB.slopePer10Min} MiB/10 min after warm-up`,
           `engine heap used (MiB): first ${result.heapUsedMiB.first}, trough 2nd quarter ${result.heapUsedMiB.secondQuarterTrough}, trough last quarter ${result.heapUsedMiB.lastQuarterTrough}, max ${result.heapUsedMiB.max}, slope ${result.heapUsedMiB.slopePer10Min} MiB/10 min after warm-up`,
           `engine RSS (MiB): first ${result.rssMiB.first}, mean 2nd quarter ${result.rssMiB.secondQuarterMean}, mean last quarter ${result.rssMiB.lastQuarterMean}, max ${result.rssMiB.max}, slope ${result.rssMiB.slopePer10Min} MiB/10 min`,
           `memory flat: ${flat ? 'yes' : 'NO'}; target met: ${pass ? 'yes' : 'NO'}`,
@@ -245,7 +261,25 @@ async function main(argv: string[]): Promise<void> {
     await engine.stop();
     await bench.close();
     rmSync(stateDir, { recursive: true, force: true });
+    if (flags.engineLog) process.stderr.write(`${logVerdict(flags.engineLog)}\n`);
   }
+}
+
+/** The warnings and errors in the engine's log (pino levels 40 and up), the first few quoted. */
+function logVerdict(file: string): string {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith('{'));
+  const loud = lines.flatMap((line) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return [];
+    }
+    const entry = z.object({ level: z.number(), msg: z.string().default('') }).passthrough().safeParse(parsed);
+    return entry.success && entry.data.level >= 40 ? [entry.data] : [];
+  });
+  const quoted = loud.slice(0, 5).map((entry) => `  ${JSON.stringify(entry).slice(0, 400)}`);
+  return [`engine log ${file}: ${lines.length} lines, ${loud.filter((entry) => entry.level === 40).length} warnings, ${loud.filter((entry) => entry.level >= 50).length} errors`, ...quoted].join('\n');
 }
 
 if (require.main === module) {
