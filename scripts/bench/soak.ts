@@ -52,10 +52,11 @@ interface Sample {
   /** Used heap after the engine's last full collection; 0 before the first. */
   liveHeapMiB: number;
   rssMiB: number;
+  eventsPending: number;
   orgRssMiB: number;
 }
 
-async function engineMemory(metricsUrl: string, token: string): Promise<{ heap: number; live: number; rss: number }> {
+async function engineMemory(metricsUrl: string, token: string): Promise<{ heap: number; live: number; rss: number; pending: number }> {
   const response = await fetch(`${metricsUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
   const text = await response.text();
@@ -64,7 +65,9 @@ async function engineMemory(metricsUrl: string, token: string): Promise<{ heap: 
     if (!match?.[1]) throw new Error(`/metrics has no ${name}`);
     return Number(match[1]);
   };
-  return { heap: value('asl_nodejs_heap_size_used_bytes'), live: value('asl_nodejs_heap_live_bytes'), rss: value('asl_process_resident_memory_bytes') };
+  // Change events received and not yet handled, all listeners together: the engine's backlog.
+  const pending = [...text.matchAll(/^asl_events_pending\{[^}]*\} ([0-9.e+]+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return { heap: value('asl_nodejs_heap_size_used_bytes'), live: value('asl_nodejs_heap_live_bytes'), rss: value('asl_process_resident_memory_bytes'), pending };
 }
 
 /** Least-squares slope of y over x. */
@@ -166,7 +169,7 @@ async function main(argv: string[]): Promise<void> {
     const started = Date.now();
     const sample = async () => {
       const memory = await engineMemory(metricsUrl, engine.token);
-      samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), heapUsedMiB: mib(memory.heap), liveHeapMiB: mib(memory.live), rssMiB: mib(memory.rss), orgRssMiB: mib(process.memoryUsage().rss) });
+      samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), heapUsedMiB: mib(memory.heap), liveHeapMiB: mib(memory.live), rssMiB: mib(memory.rss), eventsPending: memory.pending, orgRssMiB: mib(process.memoryUsage().rss) });
     };
     await sample();
     const sampler = setInterval(() => void sample().catch((error: unknown) => process.stderr.write(`sample failed: ${String(error)}\n`)), flags.sampleSeconds * 1000);
@@ -182,7 +185,7 @@ async function main(argv: string[]): Promise<void> {
       dispositions += closedNow.closed;
       openSeries.push({ minute: minute + 1, open: closedNow.open });
       if (snapshotDir && flags.heapSnapshots?.includes(minute + 1)) snapshots.push(await heapSnapshot(engine.child, snapshotDir));
-      if (!flags.json) process.stderr.write(`minute ${minute + 1}: ${sent} leads sent, ${openSeries[openSeries.length - 1]?.open} open, engine heap ${samples[samples.length - 1]?.heapUsedMiB} MiB (live ${samples[samples.length - 1]?.liveHeapMiB})\n`);
+      if (!flags.json) process.stderr.write(`minute ${minute + 1}: ${sent} leads sent, ${openSeries[openSeries.length - 1]?.open} open, engine heap ${samples[samples.length - 1]?.heapUsedMiB} MiB (live ${samples[samples.length - 1]?.liveHeapMiB}), events pending ${samples[samples.length - 1]?.eventsPending}\n`);
     }
     // Let the engine finish what arrived last, then the last samples.
     const deadline = Date.now() + 120_000;
@@ -230,6 +233,7 @@ async function main(argv: string[]): Promise<void> {
       assignLatencyMs: summary(outcome.assignLatencyMs),
       rankLatencyMs: summary(outcome.rankLatencyMs),
       liveHeapMiB: { secondQuarterMean: liveMean(1), lastQuarterMean: liveMean(3), max: Math.max(...samples.map((entry) => entry.liveHeapMiB)), slopePer10Min: Math.round(liveSlopePer10Min * 100) / 100 },
+      eventsPending: { max: Math.max(...samples.map((entry) => entry.eventsPending)), lastQuarterMean: Math.round(mean(quarter(3).map((entry) => entry.eventsPending)) * 10) / 10 },
       heapUsedMiB: { first: samples[0]?.heapUsedMiB, secondQuarterTrough: heapTrough(1), lastQuarterTrough: heapTrough(3), max: Math.max(...samples.map((entry) => entry.heapUsedMiB)), slopePer10Min: Math.round(heapSlopePer10Min * 100) / 100 },
       rssMiB: { first: samples[0]?.rssMiB, secondQuarterMean: Math.round(rssMean(1) * 10) / 10, lastQuarterMean: Math.round(rssMean(3) * 10) / 10, max: Math.max(...samples.map((entry) => entry.rssMiB)), slopePer10Min: Math.round(rssSlopePer10Min * 100) / 100 },
       orgProcessRssMiB: { first: samples[0]?.orgRssMiB, last: samples[samples.length - 1]?.orgRssMiB },
@@ -248,6 +252,7 @@ async function main(argv: string[]): Promise<void> {
           ...(result.closedNotMoved.length > 0 ? [`closed but not moved: ${JSON.stringify(result.closedNotMoved)}`] : []),
           `open leads before each minute's closes: target ${flags.openTarget}, ${result.openLeads.afterFirstQuarter} after the first quarter, ${result.openLeads.atEnd} in the last minute`,
           `arrival -> assigned p50 ${result.assignLatencyMs.p50} ms, p95 ${result.assignLatencyMs.p95} ms; arrival -> ranked p50 ${result.rankLatencyMs.p50} ms, p95 ${result.rankLatencyMs.p95} ms`,
+          `change events pending in the engine (all listeners): max ${result.eventsPending.max}, mean of the last quarter ${result.eventsPending.lastQuarterMean}`,
           `engine live heap after full collections (MiB): mean 2nd quarter ${result.liveHeapMiB.secondQuarterMean}, mean last quarter ${result.liveHeapMiB.lastQuarterMean}, max ${result.liveHeapMiB.max}, slope ${result.liveHeapMiB.slopePer10Min} MiB/10 min after warm-up`,
           `engine heap used (MiB): first ${result.heapUsedMiB.first}, trough 2nd quarter ${result.heapUsedMiB.secondQuarterTrough}, trough last quarter ${result.heapUsedMiB.lastQuarterTrough}, max ${result.heapUsedMiB.max}, slope ${result.heapUsedMiB.slopePer10Min} MiB/10 min after warm-up`,
           `engine RSS (MiB): first ${result.rssMiB.first}, mean 2nd quarter ${result.rssMiB.secondQuarterMean}, mean last quarter ${result.rssMiB.lastQuarterMean}, max ${result.rssMiB.max}, slope ${result.rssMiB.slopePer10Min} MiB/10 min`,

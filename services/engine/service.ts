@@ -87,8 +87,16 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   for (const feature of options.features) {
     for (const listener of feature.listeners?.(client) ?? []) {
       subscriptions.push(
-        await subscribe(client, listener.channel, replayStore, listener.handle, (error) =>
-          logger.error({ err: error, channel: listener.channel, feature: feature.name }, 'event handling failed; the catch-up sweep will retry')
+        await subscribe(
+          client,
+          listener.channel,
+          replayStore,
+          listener.handle,
+          (error) => logger.error({ err: error, channel: listener.channel, feature: feature.name }, 'event handling failed; the catch-up sweep will retry'),
+          {
+            replayKey: `${feature.name}:${listener.channel}`,
+            onPending: (pending) => metrics.eventsPending.set({ channel: listener.channel, feature: feature.name }, pending)
+          }
         )
       );
     }

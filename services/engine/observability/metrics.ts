@@ -57,6 +57,12 @@ export function createMetrics() {
     apiCalls: new Gauge({ name: 'asl_org_api_calls_used', help: "The org's daily API calls used (Sforce-Limit-Info)", registers: [registry] }),
     apiLimit: new Gauge({ name: 'asl_org_api_calls_limit', help: "The org's daily API call limit", registers: [registry] }),
     engineApiCalls: new Counter({ name: 'asl_engine_api_calls_total', help: 'API calls this engine sent', registers: [registry] }),
+    eventsPending: new Gauge({
+      name: 'asl_events_pending',
+      help: 'Change events received and not yet handled, per channel and feature (a backlog that grows means the engine falls behind)',
+      labelNames: ['channel', 'feature'],
+      registers: [registry]
+    }),
     jobRuns: new Counter({ name: 'asl_job_runs_total', help: 'Job runs by type and outcome', labelNames: ['type', 'outcome'], registers: [registry] })
   };
 }

@@ -101,6 +101,17 @@ export interface Subscription {
   settled(): Promise<void>;
 }
 
+export interface SubscribeOptions {
+  /**
+   * Where this listener's replayId is kept (default: the channel). Two listeners of one channel
+   * need a key each: one ahead of the other must not save a replayId the other has not reached.
+   * A key not yet stored starts from the channel's replayId, as stored before keys existed.
+   */
+  replayKey?: string;
+  /** Told the number of events received and not yet handled, whenever it changes. */
+  onPending?: (pending: number) => void;
+}
+
 /**
  * Subscribes to a channel from the last handled replayId (or only new events when there is
  * none). Events are handled one at a time, in order; the replayId is saved after each one.
@@ -110,26 +121,45 @@ export async function subscribe(
   channel: string,
   replayStore: ReplayStore,
   handle: (message: StreamingMessage) => Promise<void>,
-  onError: (error: unknown, message: unknown) => void
+  onError: (error: unknown, message: unknown) => void,
+  options: SubscribeOptions = {}
 ): Promise<Subscription> {
-  const from = (await replayStore.get(channel)) ?? -1;
+  const key = options.replayKey ?? channel;
+  const from = (await replayStore.get(key)) ?? (key === channel ? undefined : await replayStore.get(channel)) ?? -1;
   const replay = new Replay(channel, from);
   const faye = client.conn.streaming.createClient([replay]);
   let chain: Promise<void> = Promise.resolve();
   let cancelled = false;
+  let pending = 0;
   const subscription = faye.subscribe(channel, (raw: unknown) => {
+    options.onPending?.((pending += 1));
     chain = chain.then(async () => {
-      // Not handled after a stop and its replayId not saved: the next start replays it.
-      if (cancelled) return;
-      const parsed = streamingMessage.safeParse(raw);
-      if (!parsed.success) return onError(parsed.error, raw);
       try {
-        await handle(parsed.data);
-        await replayStore.set(channel, parsed.data.event.replayId);
-      } catch (error) {
-        onError(error, raw);
+        // Not handled after a stop and its replayId not saved: the next start replays it.
+        if (cancelled) return;
+        const parsed = streamingMessage.safeParse(raw);
+        if (!parsed.success) return onError(parsed.error, raw);
+        try {
+          await handle(parsed.data);
+          await replayStore.set(key, parsed.data.event.replayId);
+        } catch (error) {
+          onError(error, raw);
+        }
+      } finally {
+        options.onPending?.((pending -= 1));
       }
     });
+  });
+  // Resolves once the server has confirmed the subscription (faye's subscription is a
+  // thenable): an event committed after subscribe() returns is then sure to be delivered.
+  await new Promise<void>((resolve, reject) => {
+    (subscription as unknown as PromiseLike<unknown>).then(
+      () => resolve(),
+      (error: unknown) => {
+        stopClient(faye);
+        reject(new Error(`subscribing to ${channel} was refused: ${error instanceof Error ? error.message : JSON.stringify(error)}`));
+      }
+    );
   });
   return {
     channel,

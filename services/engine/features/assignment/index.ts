@@ -50,6 +50,7 @@ export class AssignmentEngine {
    * other's move: a lead closed as Do Not Call put back in its working bin.
    */
   private readonly moving = new Lane();
+  private arrivalFailure: unknown;
   private readonly moveBatches = new IdBatcher<MovementResult[]>((ids) => this.moveInChunks(ids));
   readonly entryStation: string;
   readonly stations: string[];
@@ -146,9 +147,25 @@ export class AssignmentEngine {
     }
   }
 
-  /** Resolves once every disposition handed to `acceptDispositions` has been moved (or given up). */
-  movesSettled(): Promise<void> {
-    return this.moveBatches.idle();
+  /**
+   * A new lead: asks for a coalesced run at the entry station without waiting for it, for the
+   * same reason as `acceptDispositions`. Waiting gave every lead event a whole run of its own,
+   * so at five new leads a second the channel fell behind and its backlog grew in memory (the
+   * leads were still assigned on time: each run takes every lead waiting). A run reads every
+   * waiting lead from the org, so an event whose run failed is not lost: the next run or the
+   * Catch Up Sweep takes its lead. A failure is reported with the next event.
+   */
+  acceptArrival(message: StreamingMessage): void {
+    this.latency.note(message);
+    this.assign(this.entryStation).catch((error: unknown) => {
+      this.arrivalFailure = error;
+    });
+    const failure = this.arrivalFailure;
+    this.arrivalFailure = undefined;
+    if (failure !== undefined) {
+      const reason = failure instanceof Error ? failure.message : String(failure);
+      throw new Error(`assignment: a run at ${this.entryStation} failed (${reason}); its leads wait for the next run or the Catch Up Sweep`);
+    }
   }
 
   private async moveInChunks(ids: readonly string[]): Promise<MovementResult[]> {
@@ -168,6 +185,7 @@ export class AssignmentEngine {
     });
   }
 
+  /** Resolves once the dispositions handed in are moved and no assignment run is going or asked for. */
   async idle(): Promise<void> {
     await this.moveBatches.idle();
     await Promise.all([...this.runs.values()].map((runner) => runner.idle()));
@@ -243,9 +261,7 @@ export class AssignmentEngine {
       {
         channel: '/data/LeadChangeEvent',
         handle: async (message) => {
-          if (!creates(message)) return;
-          this.latency.note(message);
-          await this.assign(this.entryStation);
+          if (creates(message)) this.acceptArrival(message);
         }
       },
       {
@@ -284,9 +300,10 @@ export function assignmentFeature(options: AssignmentFeatureOptions = {}): Engin
     onStart: async (client) => {
       await engineFor(client).sweep();
     },
-    // Dispositions accepted from events but not yet moved are moved before the engine stops.
+    // Dispositions accepted from events but not yet moved are moved, and the runs asked for
+    // by new leads finish, before the engine stops.
     onStop: async (client) => {
-      await engines.get(client)?.movesSettled();
+      await engines.get(client)?.idle();
     }
   };
 }
