@@ -143,6 +143,28 @@ describe('the engine under injected org faults', () => {
     expect(await count(admin, "SELECT COUNT() FROM Lead WHERE Company LIKE 'LIMIT-%'")).toBe(12);
   });
 
+  it('a new lead whose run fails: the listener has already moved on; the failure is logged with the next event and the next run assigns the lead', async () => {
+    const client = await engineClient();
+    const engine = new AssignmentEngine(client, {});
+    const [arrivals] = engine.listeners();
+    const [created] = await writeRecords(admin, [{ kind: 'create', sobject: 'Lead', records: [{ LastName: 'Unlucky', Company: 'FAILED-RUN-1', LeadSource: 'Web', Segment__c: 'SMB' }] }]);
+    const leadId = String(created?.succeeded[0]?.id);
+    const event = (replayId: number) => ({ payload: { ChangeEventHeader: { changeType: 'CREATE', recordIds: [leadId], commitTimestamp: Date.now() } }, event: { replayId } });
+
+    // Every read of the run answers 503 until the retries are spent.
+    await faults([{ kind: 'http503', match: '^POST /services/data/v[0-9.]+/composite$', rate: 1 }]);
+    await arrivals?.handle(event(1));
+    await engine.idle();
+    await faults([]);
+    expect(await count(admin, `SELECT COUNT() FROM Lead WHERE Id = '${leadId}' AND OwnerId = '${integrationId}'`)).toBe(1);
+
+    // The next event carries the failure to the engine's event-error log, and asks for a run.
+    await expect(arrivals?.handle(event(2))).rejects.toThrow(/assignment: a run at SDR_CALL failed \(.*\); its leads wait for the next run or the Catch Up Sweep/);
+    await engine.idle();
+    expect(await count(admin, `SELECT COUNT() FROM Lead WHERE Id = '${leadId}' AND OwnerId = '${integrationId}'`)).toBe(0);
+    await expect(arrivals?.handle(event(3))).resolves.toBeUndefined();
+  });
+
   it('INVALID_SESSION_ID: logs in again once and goes on; a fresh session refused again fails clearly', async () => {
     // REST API Developer Guide, "Status Codes and Error Responses": 401 "The session ID or
     // OAuth token used has expired or is invalid" - obtain a new token (OAuth 2.0, "Token
