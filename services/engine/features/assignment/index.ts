@@ -40,7 +40,7 @@ const changeHeader = z.object({ ChangeEventHeader: z.object({ changeType: z.stri
 
 export class AssignmentEngine {
   private readonly caches = new Map<string, LedgerCache>();
-  private readonly latency = new EventLatency();
+  private readonly latency: EventLatency;
   private readonly runs = new Map<string, Coalescer<AssignRunResult>>();
   private readonly turns = new Map<string, Lane>();
   /**
@@ -63,6 +63,7 @@ export class AssignmentEngine {
     this.entryStation = options.entryStation ?? 'SDR_CALL';
     this.stations = options.stations ?? [this.entryStation];
     this.clock = options.clock ?? (() => new Date());
+    this.latency = new EventLatency(options.onEventAssigned);
   }
 
   get unassignedOwnerId(): string {
@@ -111,7 +112,7 @@ export class AssignmentEngine {
         ...extra
       });
       this.options.onAssigned?.(result);
-      this.latency.observe(result, this.options.onEventAssigned);
+      this.latency.observe(result);
       return result;
     } catch (error) {
       // A failed run may have written part of its rows: rebuild from the ledger next time.
