@@ -52,3 +52,13 @@ export class WriteError extends EngineError {
     super(message, 'WRITE_FAILED', { failures: failures.slice(0, 20) });
   }
 }
+
+/** The org refused a streaming subscription (an object not selected for Change Data Capture, a missing channel). */
+export class SubscriptionRefusedError extends EngineError {
+  constructor(
+    readonly channel: string,
+    readonly reason: string
+  ) {
+    super(`subscribing to ${channel} was refused: ${reason}`, 'SUBSCRIPTION_REFUSED', { channel, reason });
+  }
+}

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Router } from 'express';
 import type { EngineConfig } from './config';
+import { SubscriptionRefusedError } from './errors';
 import { createEngineHttp, type EngineApi } from './http/app';
 import { JobScheduler } from './jobs/scheduler';
 import type { JobHandler, JobStore, JobType } from './jobs/types';
@@ -86,19 +87,28 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const subscriptions: Subscription[] = [];
   for (const feature of options.features) {
     for (const listener of feature.listeners?.(client) ?? []) {
-      subscriptions.push(
-        await subscribe(
-          client,
-          listener.channel,
-          replayStore,
-          listener.handle,
-          (error) => logger.error({ err: error, channel: listener.channel, feature: feature.name }, 'event handling failed; the catch-up sweep will retry'),
-          {
-            replayKey: `${feature.name}:${listener.channel}`,
-            onPending: (pending) => metrics.eventsPending.set({ channel: listener.channel, feature: feature.name }, pending)
-          }
-        )
-      );
+      try {
+        subscriptions.push(
+          await subscribe(
+            client,
+            listener.channel,
+            replayStore,
+            listener.handle,
+            (error) => logger.error({ err: error, channel: listener.channel, feature: feature.name }, 'event handling failed; the catch-up sweep will retry'),
+            {
+              replayKey: `${feature.name}:${listener.channel}`,
+              onPending: (pending) => metrics.eventsPending.set({ channel: listener.channel, feature: feature.name }, pending)
+            }
+          )
+        );
+      } catch (error) {
+        if (!(error instanceof SubscriptionRefusedError)) throw error;
+        // The engine still works without the events, only later: its jobs find what they would have told.
+        logger.error(
+          { err: error, channel: listener.channel, feature: feature.name },
+          'subscription refused: this feature hears of these changes only through its jobs (catch-up sweep, rerank); select the object for Change Data Capture (docs/admin-setup.md)'
+        );
+      }
     }
   }
   for (const feature of options.features) await feature.onStart?.(client);

@@ -1,8 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { connectOrg, type OrgClient } from '../../services/engine/org/connection';
+import { orgJobStore } from '../../services/engine/org/jobStore';
+import { createLogger } from '../../services/engine/observability/log';
+import { startEngine } from '../../services/engine/service';
 import { fileReplayStore, memoryReplayStore, subscribe, type StreamingMessage, type Subscription } from '../../services/engine/org/streaming';
+import { SubscriptionRefusedError } from '../../services/engine/errors';
 import { startTestOrg, type TestOrg } from '../support/localOrg';
 import { waitFor } from '../support/eventually';
 
@@ -67,7 +72,7 @@ describe('change event subscriptions against the local org', () => {
   }, 30_000);
 
   it('refuses to start on a channel the org does not have, naming it', async () => {
-    await expect(subscribe(client, '/data/NoSuchChangeEvent', memoryReplayStore(), async () => undefined, () => undefined)).rejects.toThrow(/subscribing to \/data\/NoSuchChangeEvent was refused/);
+    await expect(subscribe(client, '/data/NoSuchChangeEvent', memoryReplayStore(), async () => undefined, () => undefined)).rejects.toThrow(SubscriptionRefusedError);
   }, 30_000);
 
   it('starts a listener with no replayId of its own from the one kept for its channel (before keys per listener)', async () => {
@@ -83,5 +88,43 @@ describe('change event subscriptions against the local org', () => {
       const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
       return stored['calendar:/data/LeadChangeEvent'] === third && stored['/data/LeadChangeEvent'] === first;
     });
+  }, 30_000);
+
+  it('starts the engine without a refused channel, saying which and what to do', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      }
+    });
+    const heard: StreamingMessage[] = [];
+    const engine = await startEngine({
+      config: test.engineConfig(),
+      features: [
+        {
+          name: 'probe',
+          listeners: () => [
+            { channel: '/data/NoSuchChangeEvent', handle: async () => undefined },
+            { channel: '/data/LeadChangeEvent', handle: async (message) => void heard.push(message) }
+          ]
+        }
+      ],
+      jobStore: orgJobStore,
+      replayStore: memoryReplayStore(),
+      serveHttp: false,
+      logger: createLogger({ destination }),
+      jobSyncSeconds: 3600
+    });
+    try {
+      const refused = lines.map((line) => JSON.parse(line) as { level: number; msg: string; channel?: string }).find((entry) => entry.msg.startsWith('subscription refused'));
+      expect(refused).toMatchObject({ level: 50, channel: '/data/NoSuchChangeEvent' });
+      expect(refused?.msg).toMatch(/select the object for Change Data Capture/);
+      // The other channel of the feature works.
+      await client.conn.sobject('Lead').create({ LastName: 'Heard', Company: 'Heard Co', LeadSource: 'Web', Segment__c: 'SMB' });
+      await waitFor('the lead event on the channel that was not refused', async () => heard.length > 0);
+    } finally {
+      await engine.stop();
+    }
   }, 30_000);
 });

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Replay } from 'jsforce/lib/api/streaming/extension';
 import { z } from 'zod';
 import type { OrgClient } from './connection';
+import { SubscriptionRefusedError } from '../errors';
 
 /**
  * Change Data Capture and platform events, over the org's CometD endpoint through jsforce.
@@ -157,7 +158,7 @@ export async function subscribe(
       () => resolve(),
       (error: unknown) => {
         stopClient(faye);
-        reject(new Error(`subscribing to ${channel} was refused: ${error instanceof Error ? error.message : JSON.stringify(error)}`));
+        reject(new SubscriptionRefusedError(channel, error instanceof Error ? error.message : JSON.stringify(error)));
       }
     );
   });
