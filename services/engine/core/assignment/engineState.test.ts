@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { assignBatch } from './assign';
 import { emptyState, type AssignmentState, type LedgerRow } from './model';
-import { encodeEngineState, engineStateIsCurrent, parseEngineState, rebuildState, stateFromEngineState } from './state';
+import { drawsInSecondOf, encodeEngineState, engineStateIsCurrent, parseEngineState, rebuildState, stateFromEngineState } from './state';
 import { makeLead, makeRep, makeStation } from './testing';
 
 // The stored state (Station__c.Engine_State__c) must continue the blocks exactly as the
@@ -61,5 +61,24 @@ describe('the stored engine state', () => {
     // Another station's or an unreadable state is ignored.
     expect(parseEngineState(encodeEngineState(first.state, new Date(at), 10), 'DEMO')).toBeNull();
     expect(parseEngineState('{"v":1', station.key)).toBeNull();
+  });
+
+  it('stays current when several runs draw in the same second, each counting the draws of that second', () => {
+    // The running engine can run several times a second; SOQL compares date-times to the second.
+    const since = new Date(START - 3_600_000);
+    const first = run(emptyState(station.key), START + 100, 2, 0, 'a');
+    const firstStored = parseEngineState(encodeEngineState(first.state, new Date(START + 100), drawsInSecondOf([], station.key, new Date(START + 100)) + first.rows.length), station.key)!;
+    expect(engineStateIsCurrent(firstStored, first.rows, since)).toBe(true);
+    const second = run(first.state, START + 600, 3, 2, 'b');
+    const ledger = [...first.rows, ...second.rows];
+    // Counting only its own 3 rows, the second run's state would look stale beside the first run's 2.
+    const ownOnly = parseEngineState(encodeEngineState(second.state, new Date(START + 600), second.rows.length), station.key)!;
+    expect(engineStateIsCurrent(ownOnly, ledger, since)).toBe(false);
+    const counted = drawsInSecondOf(first.rows, station.key, new Date(START + 600));
+    expect(counted).toBe(2);
+    const secondStored = parseEngineState(encodeEngineState(second.state, new Date(START + 600), counted + second.rows.length), station.key)!;
+    expect(engineStateIsCurrent(secondStored, ledger, since)).toBe(true);
+    // The next second starts a new count.
+    expect(drawsInSecondOf(ledger, station.key, new Date(START + 1000))).toBe(0);
   });
 });

@@ -45,6 +45,7 @@ export * from './records';
 export { isOnLeave, localTime, shiftStatus, standardOffsetHours, WEEKDAYS, type ShiftStatus, type Weekday } from './shift';
 export {
   encodeEngineState,
+  drawsInSecondOf,
   engineStateIsCurrent,
   engineStateSchema,
   openBlocks,

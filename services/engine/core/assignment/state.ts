@@ -85,6 +85,18 @@ export type EngineState = z.infer<typeof engineStateSchema>;
 /** Station__c.Engine_State__c is a Long Text Area(131072). */
 export const ENGINE_STATE_MAX_CHARS = 131_072;
 
+/**
+ * The station's drawing rows in the second of `at`. The ledger proves a stored state current
+ * by the rows at its second (SOQL compares date-times to the second), so a state written at
+ * `at` must count the draws of earlier runs in that same second too: the running engine can
+ * run several times a second, and a state counting only its own run's rows would look stale
+ * to the next run, which would then read the whole rate window again.
+ */
+export function drawsInSecondOf(rows: readonly LedgerRow[], stationKey: string, at: Date): number {
+  const target = second(at.getTime());
+  return rows.filter((row) => isStationDraw(row, stationKey) && second(parseInstant(row.assignedAt)) === target).length;
+}
+
 /** The text to store after a run, or null when it does not fit (the next run reads the ledger instead). */
 export function encodeEngineState(state: AssignmentState, asOf: Date, drawn: number): string | null {
   const text = JSON.stringify({ v: 1, station: state.station, asOf: asOf.toISOString(), drawn, strata: state.strata } satisfies EngineState);

@@ -3,6 +3,7 @@ import {
   DEFAULT_POLICY,
   assetFromRecord,
   encodeEngineState,
+  drawsInSecondOf,
   engineStateIsCurrent,
   parseEngineState,
   stateFromEngineState,
@@ -564,7 +565,7 @@ export async function runAssignment(client: OrgClient, options: AssignRunOptions
   const held = result.waiting.filter((entry) => entry.reason === 'held-by-flow-control').length;
 
   let failed: RecordOutcome[] = [];
-  const engineState = result.rows.length > 0 ? encodeEngineState(result.state, options.now, result.rows.length) : undefined;
+  const engineState = result.rows.length > 0 ? encodeEngineState(result.state, options.now, drawsInSecondOf(recent, key, options.now) + result.rows.length) : undefined;
   if (!options.dryRun && (result.rows.length > 0 || repairs.length > 0)) {
     failed = await writeAssignments(client, names, {
       rows: result.rows,

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { DEFAULT_POLICY, assetFromRecord, assignBatch, encodeEngineState, ledgerKeyOf, ledgerRowFromRecord, type AssetToAssign, type LedgerRow, type Station } from '../../core/assignment';
+import { DEFAULT_POLICY, assetFromRecord, assignBatch, drawsInSecondOf, encodeEngineState, ledgerKeyOf, ledgerRowFromRecord, type AssetToAssign, type LedgerRow, type Station } from '../../core/assignment';
 import { NO_LIMIT, releaseGate } from '../../core/flow';
 import type { OrgClient } from '../../org/connection';
 import { orgNames } from '../../org/names';
@@ -376,7 +376,7 @@ export async function runLargeAssignment(client: OrgClient, options: LargeRunOpt
     const check = await finalCheck(client, names, {
       stationKey: key,
       runAt,
-      stationRecord: names.record({ Engine_State__c: encodeEngineState(result.state, runAt, result.rows.length) }),
+      stationRecord: names.record({ Engine_State__c: encodeEngineState(result.state, runAt, drawsInSecondOf(recent, key, runAt) + result.rows.length) }),
       stationId: reads.stationId,
       signal: names.record({ Kind__c: 'ASSIGNED', Record_Id__c: reads.stationId, Payload__c: payload })
     });
