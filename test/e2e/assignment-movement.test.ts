@@ -104,9 +104,9 @@ describe('movement against the local org when an asset update fails', () => {
     expect((await queryAll(client, `SELECT Station__c, OwnerId FROM Lead WHERE Id = '${lead.id}'`))[0]).toEqual({ Station__c: stations.get('COORDINATE'), OwnerId: owner });
   });
 
-  // The race behind 2 closes left unmoved in an hour-long soak: the hourly Catch Up Sweep read
-  // a lead, its write was slow, a live Do Not Call moved the lead to Avoid meanwhile, and the
-  // sweep's write of the place it had read then put the lead back. The engine's moves take turns.
+  // A race between two movers: the Catch Up Sweep (hourly, and at every start) reads a lead, its
+  // write is slow, a live Do Not Call moves the lead to Avoid meanwhile, and the sweep's write
+  // of the place it had read then puts the lead back. The engine's moves take turns.
   it('does not let a slow Catch Up Sweep undo a live move made while it ran', async () => {
     const [sdr] = await queryAll(client, "SELECT User__c FROM Rep_Capacity__c WHERE Station_Keys__c LIKE '%SDR_CALL%' AND Active__c = true LIMIT 1");
     const owner = String(sdr?.User__c);
