@@ -123,7 +123,7 @@ export class LiveQueue {
   /** What the last RERANKED signal told each SDR's console (entries shown, open tasks). */
   private readonly signalled = new Map<string, string>();
   private readonly lane = new Lane();
-  private readonly leadBatches = new IdBatcher<number>((ids) => this.serialize(() => this.replanLeads(ids)));
+  private readonly leadBatches = new IdBatcher<number>((ids) => this.lane.run(() => this.replanLeads(ids)));
 
   constructor(
     private readonly client: OrgClient,
@@ -133,10 +133,6 @@ export class LiveQueue {
     this.options = queueOptionsSchema.parse(options);
     this.names = orgNames(client);
     this.clock = hooks.clock ?? (() => new Date());
-  }
-
-  private serialize<T>(work: () => Promise<T>): Promise<T> {
-    return this.lane.run(work);
   }
 
   get rules(): QueueDefaults['rules'] {
@@ -150,7 +146,7 @@ export class LiveQueue {
 
   /** Reads the floor, refits the odds, ranks every SDR and (unless dry) writes their top entries. */
   rankAll(options: { sdrId?: string; dryRun?: boolean } = {}): Promise<RankReport> {
-    return this.serialize(() => this.rankAllNow(options));
+    return this.lane.run(() => this.rankAllNow(options));
   }
 
   private async rankAllNow(options: { sdrId?: string; dryRun?: boolean }): Promise<RankReport> {
@@ -231,7 +227,7 @@ export class LiveQueue {
 
   /** Applies one disposition (from an event, or from a sweep) once; a repeat changes nothing. */
   applyDisposition(disposition: DispositionPayload, receivedAt = Date.now()): Promise<RerankReport | null> {
-    return this.serialize(async () => {
+    return this.lane.run(async () => {
       const report = await this.applyNow(disposition, receivedAt);
       if (report) this.hooks.onRerank?.(report);
       return report;
